@@ -1,0 +1,68 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format e2e worker beat setup migrate demo collectstatic bench clean
+
+# The virtual environment is rebuilt only when the requirements change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.env:
+	cp .env.example .env
+
+setup: $(VENV)/.installed node_modules/.installed .env
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_backan_2024
+	$(MANAGE) load_demo_data
+
+run: demo
+	@echo "Cổng OCOP Bắc Kạn: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: setup
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+e2e: setup
+	$(VENV)/bin/pytest -m e2e $(PYTEST_ARGS)
+
+worker: setup
+	$(VENV)/bin/celery -A ocop_portal worker --loglevel=info
+
+beat: setup
+	$(VENV)/bin/celery -A ocop_portal beat --loglevel=info
+
+collectstatic: setup
+	$(MANAGE) collectstatic --noinput
+
+bench: migrate
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,31 @@
+from django.urls import reverse
+
+from ocop_portal.models import Role
+
+EVERYONE = tuple(Role)
+
+# (label, url name, Bootstrap icon, roles that see the entry), in menu order.
+NAVIGATION = [
+    ("Tổng quan", "home", "speedometer2", EVERYONE),
+]
+
+
+def navigation_for(user, path="/"):
+    if not user or not user.is_authenticated:
+        return []
+    role = user.effective_role
+    items = []
+    for label, name, icon, roles in NAVIGATION:
+        if role not in roles:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "icon": icon, "active": active})
+    return items
+
+
+def portal(request):
+    return {
+        "nav_items": navigation_for(getattr(request, "user", None), request.path),
+        "portal_name": "Cổng quản lý OCOP tỉnh Bắc Kạn",
+    }

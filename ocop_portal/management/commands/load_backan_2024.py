@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from ocop_portal.services import LoadResult, administrative_units_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu tham chiếu của tỉnh Bắc Kạn năm 2024: đơn vị hành chính (tỉnh 06, 8 huyện, "
+        "108 xã). Chạy lại nhiều lần không làm thay đổi dữ liệu."
+    )
+
+    def handle(self, *args, **options):
+        steps = [("Đơn vị hành chính", administrative_units_load)]
+        total = LoadResult()
+        for label, load in steps:
+            result = load()
+            total.add(result)
+            self.stdout.write(f"{label}: {result}")
+        self.stdout.write(self.style.SUCCESS(f"Hoàn tất: {total}."))

@@ -1,0 +1,21 @@
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from ocop_portal.demo import DEMO_PASSWORD, demo_accounts_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo dữ liệu mẫu và một tài khoản mẫu cho mỗi vai trò (mật khẩu demo-ocop-2024). "
+        "Chỉ chạy khi DJANGO_DEBUG=True. Chạy sau load_backan_2024."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            users = demo_accounts_create()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
+        for user in users:
+            scope = f" — {user.district}" if user.district else ""
+            self.stdout.write(f"  {user.username:<15} {user.get_role_display()}{scope}")

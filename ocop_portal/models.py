@@ -1,0 +1,158 @@
+"""Shared models: Bắc Kạn's administrative units and the portal's users with their roles."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", "Tỉnh"
+    CITY = "thanh_pho", "Thành phố"
+    DISTRICT = "huyen", "Huyện"
+    TOWN = "thi_xa", "Thị xã"
+    WARD = "phuong", "Phường"
+    TOWNSHIP = "thi_tran", "Thị trấn"
+    COMMUNE = "xa", "Xã"
+
+
+class AdministrativeUnit(models.Model):
+    """An administrative unit with its official (GSO) code, valid for a span of dates.
+
+    Units are never deleted: Bắc Kạn's districts ceased on 01/07/2025, but records dated before
+    keep pointing at the units as they were.
+    """
+
+    code = models.CharField("Mã", max_length=5, unique=True)
+    name = models.CharField("Tên", max_length=100)
+    kind = models.CharField("Loại", max_length=10, choices=UnitKind.choices)
+    valid_from = models.DateField("Hiệu lực từ")
+    valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def full_name(self):
+        return str(self)
+
+
+class Province(AdministrativeUnit):
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = "Tỉnh"
+        verbose_name_plural = "Tỉnh"
+
+
+class District(AdministrativeUnit):
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name="Tỉnh"
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = "Huyện/Thành phố"
+        verbose_name_plural = "Huyện/Thành phố"
+
+
+class Commune(AdministrativeUnit):
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="communes", verbose_name="Huyện/Thành phố"
+    )
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = "Xã/Phường/Thị trấn"
+        verbose_name_plural = "Xã/Phường/Thị trấn"
+
+
+class Role(models.TextChoices):
+    PROVINCE_STAFF = "province_staff", "Cán bộ Văn phòng Điều phối NTM tỉnh"
+    DISTRICT_OFFICER = "district_officer", "Cán bộ phụ trách OCOP cấp huyện"
+    LEADER = "leader", "Lãnh đạo"
+    ADMIN = "admin", "Quản trị hệ thống"
+
+
+class User(AbstractUser):
+    """A portal user: one role and, for a district officer, one district."""
+
+    Role = Role
+
+    role = models.CharField("Vai trò", max_length=20, choices=Role.choices, default=Role.LEADER)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        verbose_name="Huyện/Thành phố phụ trách",
+        help_text="Chỉ dành cho cán bộ cấp huyện.",
+    )
+    job_title = models.CharField("Chức vụ, đơn vị", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "Người dùng"
+        verbose_name_plural = "Người dùng"
+        constraints = [
+            models.CheckConstraint(
+                name="user_district_iff_district_officer",
+                condition=(
+                    Q(role="district_officer", district__isnull=False)
+                    | (~Q(role="district_officer") & Q(district__isnull=True))
+                ),
+                violation_error_message=(
+                    "Cán bộ cấp huyện phải có huyện phụ trách; "
+                    "các vai trò khác không gắn với huyện."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # The Django admin is the back office of province staff and administrators only.
+        if self.role in (Role.PROVINCE_STAFF, Role.ADMIN):
+            self.is_staff = True
+        elif not self.is_superuser:
+            self.is_staff = False
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_role(self):
+        """The role that decides access: a superuser acts as an administrator."""
+        return Role.ADMIN if self.is_superuser else self.role
+
+    @property
+    def is_district_officer(self):
+        return self.effective_role == Role.DISTRICT_OFFICER
+
+    @property
+    def is_province_staff(self):
+        return self.effective_role == Role.PROVINCE_STAFF
+
+    @property
+    def is_leader(self):
+        return self.effective_role == Role.LEADER
+
+    @property
+    def is_admin_role(self):
+        return self.effective_role == Role.ADMIN
+
+    @property
+    def sees_all_districts(self):
+        return not self.is_district_officer
+
+    @property
+    def can_write_records(self):
+        """May create and change registry records and media items (within their scope)."""
+        return self.effective_role in (Role.PROVINCE_STAFF, Role.DISTRICT_OFFICER, Role.ADMIN)
+
+    @property
+    def can_manage_plan(self):
+        """May change quotas and plan tasks, and regenerate reports."""
+        return self.effective_role in (Role.PROVINCE_STAFF, Role.ADMIN)
+
+    @property
+    def can_download_appendix(self):
+        return self.effective_role in (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)

@@ -1,0 +1,117 @@
+"""Personas and reference data shared by every test.
+
+The personas of STYLE.md: province staff, a district officer of Chợ Đồn (064), another of Na Rì
+(066), a leader, an administrator, and an anonymous visitor.
+"""
+
+import pytest
+from django.test import Client
+
+from ocop_portal.models import Commune, District, Role, User
+from ocop_portal.services import administrative_units_load
+
+CHO_DON = "064"
+NA_RI = "066"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the reference data once for the whole session, as load_backan_2024 does."""
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+def load_reference_data():
+    administrative_units_load()
+
+
+@pytest.fixture
+def reference_data(db):
+    """The reference data, reloaded when a transactional test has flushed the tables."""
+    if not Commune.objects.exists():
+        load_reference_data()
+
+
+@pytest.fixture
+def cho_don(reference_data):
+    return District.objects.get(code=CHO_DON)
+
+
+@pytest.fixture
+def na_ri(reference_data):
+    return District.objects.get(code=NA_RI)
+
+
+@pytest.fixture
+def cho_don_commune(cho_don):
+    return Commune.objects.get(code="02020")  # Thị trấn Bằng Lũng
+
+
+@pytest.fixture
+def na_ri_commune(na_ri):
+    return Commune.objects.get(code="02146")  # Xã Kim Hỷ
+
+
+def _user(username, role, district=None):
+    return User.objects.create_user(
+        username=username, password="mat-khau-thu-2024", role=role, district=district,
+        first_name=username.replace("_", " ").title(),
+    )
+
+
+@pytest.fixture
+def province_staff(reference_data):
+    return _user("tinh", Role.PROVINCE_STAFF)
+
+
+@pytest.fixture
+def district_officer(cho_don):
+    return _user("can_bo_cho_don", Role.DISTRICT_OFFICER, cho_don)
+
+
+@pytest.fixture
+def other_district_officer(na_ri):
+    return _user("can_bo_na_ri", Role.DISTRICT_OFFICER, na_ri)
+
+
+@pytest.fixture
+def leader(reference_data):
+    return _user("lanh_dao", Role.LEADER)
+
+
+@pytest.fixture
+def admin_user(reference_data):
+    return _user("quan_tri", Role.ADMIN)
+
+
+@pytest.fixture
+def anonymous():
+    return None
+
+
+PERSONAS = ["anonymous", "province_staff", "district_officer", "other_district_officer",
+            "leader", "admin_user"]
+
+
+@pytest.fixture
+def persona_client(request):
+    """A client logged in as the persona named by the test's `persona` parameter."""
+
+    def make(name):
+        client = Client()
+        user = request.getfixturevalue(name)
+        if user is not None:
+            client.force_login(user)
+        return client, user
+
+    return make
