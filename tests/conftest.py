@@ -9,6 +9,8 @@ from django.test import Client
 
 from ocop_portal.models import Commune, District, Role, User
 from ocop_portal.services import administrative_units_load
+from products.models import ProductGroup
+from products.taxonomy import product_groups_load
 
 CHO_DON = "064"
 NA_RI = "066"
@@ -33,12 +35,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 def load_reference_data():
     administrative_units_load()
+    product_groups_load()
 
 
 @pytest.fixture
 def reference_data(db):
     """The reference data, reloaded when a transactional test has flushed the tables."""
-    if not Commune.objects.exists():
+    if not Commune.objects.exists() or not ProductGroup.objects.exists():
         load_reference_data()
 
 

@@ -1,0 +1,391 @@
+"""OCOP products, the product-group taxonomy, evaluations and the certificates they grant,
+quality certifications and traceability."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from ocop_portal.models import Commune, District
+from subjects.models import YEAR_VALIDATORS, Subject
+
+
+class CriteriaVersion(models.TextChoices):
+    QD_148_2023 = "148/2023", "QĐ 148/QĐ-TTg (2023)"
+    QD_1048_2019 = "1048/2019", "QĐ 1048/QĐ-TTg (2019) và 781/QĐ-TTg (2020)"
+
+
+# QĐ 148/QĐ-TTg took effect on signing, 24/02/2023; products ranked before were ranked under 1048.
+QD_148_EFFECTIVE = dt.date(2023, 2, 24)
+
+
+def criteria_version_on(day: dt.date) -> str:
+    return CriteriaVersion.QD_148_2023 if day >= QD_148_EFFECTIVE else CriteriaVersion.QD_1048_2019
+
+
+class ProductGroup(models.Model):
+    """A group (nhóm) or subgroup (phân nhóm) of the taxonomy of one criteria version."""
+
+    criteria_version = models.CharField("Bộ tiêu chí", max_length=10,
+                                        choices=CriteriaVersion.choices)
+    code = models.CharField("Mã", max_length=20)
+    name = models.CharField("Tên", max_length=255)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name="Thuộc nhóm")
+    lead_ministry = models.CharField("Bộ chủ trì quản lý", max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField("Thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "Nhóm sản phẩm"
+        verbose_name_plural = "Nhóm sản phẩm"
+        ordering = ["criteria_version", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_version", "code"],
+                                    name="product_group_code_unique_per_version"),
+        ]
+
+    def __str__(self):
+        if self.parent_id:
+            return f"{self.parent.name} › {self.name}"
+        return self.name
+
+    @property
+    def top_group(self):
+        return self.parent if self.parent_id else self
+
+
+class Stage(models.TextChoices):
+    """Where a product stands in the annual OCOP cycle (DOMAIN.md §2)."""
+
+    IDEA_REGISTERED = "y_tuong", "Đăng ký ý tưởng sản phẩm"
+    IDEA_REJECTED = "tu_choi", "Ý tưởng không được chấp nhận"
+    BUSINESS_PLAN = "phuong_an", "Nộp phương án, dự án sản xuất kinh doanh"
+    IN_DEVELOPMENT = "trien_khai", "Triển khai phương án"
+    EVALUATED = "danh_gia", "Đánh giá, phân hạng"
+    PROMOTION = "xuc_tien", "Xúc tiến thương mại"
+
+
+class Product(models.Model):
+    """An OCOP product; it belongs to the district of its production commune."""
+
+    name = models.CharField("Tên sản phẩm", max_length=255)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="products",
+                                verbose_name="Chủ thể")
+    group = models.ForeignKey(ProductGroup, on_delete=models.PROTECT, related_name="products",
+                              verbose_name="Nhóm sản phẩm")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name="Huyện/Thành phố sản xuất")
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="products",
+                                null=True, blank=True, verbose_name="Xã/Phường/Thị trấn sản xuất")
+    first_cycle_year = models.PositiveSmallIntegerField(
+        "Năm tham gia chu trình", null=True, blank=True, validators=YEAR_VALIDATORS)
+    stage = models.CharField("Bước trong chu trình OCOP", max_length=20, choices=Stage.choices,
+                             default=Stage.IDEA_REGISTERED)
+    description = models.TextField("Mô tả sản phẩm", blank=True)
+    photo = models.ImageField("Ảnh sản phẩm", upload_to="products/%Y/", blank=True)
+    # The latest certificate (by validity start); kept by products.services, never typed in.
+    current_certificate = models.OneToOneField(
+        "Certificate", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="current_for", verbose_name="Giấy chứng nhận hiện hành",
+    )
+    is_demo = models.BooleanField("Dữ liệu mẫu", default=False, editable=False)
+    search_text = models.TextField(editable=False, default="")
+    name_key = models.CharField(max_length=255, editable=False, default="")
+    created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "name_key", "updated_at"])
+
+    class Meta:
+        verbose_name = "Sản phẩm OCOP"
+        verbose_name_plural = "Sản phẩm OCOP"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "name_key"],
+                                    name="product_name_unique_per_subject",
+                                    violation_error_message="Chủ thể này đã có sản phẩm cùng tên."),
+        ]
+        indexes = [models.Index(fields=["district", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
+            raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
+
+
+class EvaluationKind(models.TextChoices):
+    NEW = "moi", "Đánh giá lần đầu"
+    UPGRADE = "nang_hang", "Nâng hạng"
+    REEVALUATION = "danh_gia_lai", "Đánh giá lại, cấp lại"
+
+
+class EvaluationLevel(models.TextChoices):
+    DISTRICT = "huyen", "Cấp huyện"
+    PROVINCE = "tinh", "Cấp tỉnh"
+    CENTRAL = "trung_uong", "Cấp trung ương"
+
+
+class Evaluation(models.Model):
+    """One evaluation and ranking of a product by a council, with its decision."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="evaluations",
+                                verbose_name="Sản phẩm")
+    cycle_year = models.PositiveSmallIntegerField("Năm đánh giá (chu trình)",
+                                                  validators=YEAR_VALIDATORS)
+    kind = models.CharField("Hình thức", max_length=20, choices=EvaluationKind.choices,
+                            editable=False, default=EvaluationKind.NEW,
+                            help_text="Suy ra từ lịch sử đánh giá của sản phẩm.")
+    level = models.CharField("Cấp đánh giá", max_length=20, choices=EvaluationLevel.choices)
+    score_a = models.DecimalField("Điểm phần A", max_digits=5, decimal_places=2, null=True,
+                                  blank=True, validators=[MinValueValidator(0),
+                                                          MaxValueValidator(40)])
+    score_b = models.DecimalField("Điểm phần B", max_digits=5, decimal_places=2, null=True,
+                                  blank=True, validators=[MinValueValidator(0),
+                                                          MaxValueValidator(25)])
+    score_c = models.DecimalField("Điểm phần C", max_digits=5, decimal_places=2, null=True,
+                                  blank=True, validators=[MinValueValidator(0),
+                                                          MaxValueValidator(40)])
+    total_score = models.DecimalField("Tổng điểm", max_digits=5, decimal_places=2, null=True,
+                                      blank=True, validators=[MinValueValidator(0),
+                                                              MaxValueValidator(100)])
+    stars = models.PositiveSmallIntegerField("Hạng sao", validators=[MinValueValidator(1),
+                                                                     MaxValueValidator(5)])
+    decision_number = models.CharField("Số quyết định", max_length=100, blank=True)
+    decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
+    decision_authority = models.CharField("Cơ quan ban hành quyết định", max_length=255,
+                                          blank=True)
+    criteria_version = models.CharField("Bộ tiêu chí", max_length=10,
+                                        choices=CriteriaVersion.choices)
+    note = models.TextField("Ghi chú", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, editable=False, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Đánh giá, phân hạng"
+        verbose_name_plural = "Đánh giá, phân hạng"
+        ordering = ["decision_date", "pk"]
+        constraints = [
+            models.CheckConstraint(name="evaluation_stars_1_to_5",
+                                   condition=Q(stars__gte=1, stars__lte=5),
+                                   violation_error_message="Hạng sao phải từ 1 đến 5."),
+            models.CheckConstraint(
+                name="evaluation_score_0_to_100",
+                condition=Q(total_score__isnull=True)
+                | Q(total_score__gte=0, total_score__lte=100),
+                violation_error_message="Tổng điểm phải từ 0 đến 100."),
+            models.CheckConstraint(
+                name="evaluation_recognition_has_decision",
+                condition=Q(stars__lt=3) | (Q(decision_date__isnull=False)
+                                            & ~Q(decision_number="")),
+                violation_error_message="Sản phẩm đạt từ 3 sao phải có số và ngày quyết định."),
+            models.UniqueConstraint(
+                fields=["product", "decision_number"], condition=~Q(decision_number=""),
+                name="evaluation_decision_unique_per_product",
+                violation_error_message="Sản phẩm này đã có đánh giá với số quyết định này."),
+        ]
+        indexes = [models.Index(fields=["decision_date"])]
+
+    def __str__(self):
+        return f"{self.product} – {self.stars} sao ({self.cycle_year})"
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.stars >= 3
+
+
+class CertificateStatus(models.TextChoices):
+    ACTIVE = "active", "Còn hiệu lực"
+    EXPIRED = "expired", "Hết hiệu lực"
+    REVOKED = "revoked", "Đã thu hồi"
+    SUPERSEDED = "superseded", "Đã được thay thế"
+
+
+class CertificateQuerySet(models.QuerySet):
+    def with_status(self, status: str, today: dt.date | None = None):
+        """Certificates whose status today is `status`, whether or not the daily check ran."""
+        today = today or timezone.localdate()
+        if status == CertificateStatus.ACTIVE:
+            return self.filter(status=CertificateStatus.ACTIVE, valid_to__gte=today)
+        if status == CertificateStatus.EXPIRED:
+            return self.filter(Q(status=CertificateStatus.EXPIRED)
+                               | Q(status=CertificateStatus.ACTIVE, valid_to__lt=today))
+        return self.filter(status=status)
+
+    def valid_during(self, start: dt.date, end: dt.date):
+        """Certificates in force at some time between `start` and `end` (inclusive)."""
+        return self.filter(valid_from__lte=end, valid_to__gte=start).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
+
+
+class Certificate(models.Model):
+    """The OCOP certificate that a 3 to 5-star recognition grants, valid 36 months."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE,
+                                      related_name="certificate", verbose_name="Đánh giá")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="certificates",
+                                verbose_name="Sản phẩm")
+    number = models.CharField("Số giấy chứng nhận", max_length=100, blank=True)
+    valid_from = models.DateField("Hiệu lực từ")
+    valid_to = models.DateField("Hiệu lực đến")
+    status = models.CharField("Trạng thái", max_length=12, choices=CertificateStatus.choices,
+                              default=CertificateStatus.ACTIVE)
+    # The day a revocation or a newer recognition ended it before valid_to.
+    ended_on = models.DateField("Chấm dứt ngày", null=True, blank=True)
+    superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="supersedes", verbose_name="Thay thế bởi")
+    revocation_decision = models.CharField("Quyết định thu hồi", max_length=100, blank=True)
+    revocation_reason = models.TextField("Lý do thu hồi", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Giấy chứng nhận OCOP"
+        verbose_name_plural = "Giấy chứng nhận OCOP"
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(name="certificate_dates_in_order",
+                                   condition=Q(valid_to__gt=F("valid_from")),
+                                   violation_error_message="Ngày hết hạn phải sau ngày cấp."),
+        ]
+        indexes = [models.Index(fields=["status", "valid_to"])]
+
+    def __str__(self):
+        return f"GCN {self.number or 'không số'} ({self.valid_from:%d/%m/%Y})"
+
+    def status_on(self, day: dt.date | None = None) -> str:
+        """The status as the dates make it on `day` (today by default)."""
+        day = day or timezone.localdate()
+        if self.status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
+            return self.status
+        return CertificateStatus.ACTIVE if self.valid_to >= day else CertificateStatus.EXPIRED
+
+    @property
+    def current_status(self) -> str:
+        return self.status_on()
+
+    @property
+    def current_status_label(self) -> str:
+        return CertificateStatus(self.current_status).label
+
+    @property
+    def days_left(self) -> int:
+        return (self.valid_to - timezone.localdate()).days
+
+    @property
+    def effective_end(self) -> dt.date:
+        return min(self.valid_to, self.ended_on) if self.ended_on else self.valid_to
+
+
+class Standard(models.TextChoices):
+    VIETGAP = "vietgap", "VietGAP"
+    VIETGAHP = "vietgahp", "VietGAHP"
+    GLOBALGAP = "globalgap", "GlobalGAP"
+    ORGANIC = "huu_co", "Hữu cơ TCVN 11041"
+    ISO_22000 = "iso22000", "ISO 22000"
+    FSSC_22000 = "fssc22000", "FSSC 22000"
+    HACCP = "haccp", "HACCP"
+    ISO_9001 = "iso9001", "ISO 9001"
+    GMP = "gmp", "GMP"
+    OTHER = "khac", "Tiêu chuẩn khác"
+
+
+# Standards that count as advanced quality management (quản lý chất lượng tiên tiến) for the
+# indicator advanced_qm_products; an unnamed "other" standard does not.
+ADVANCED_QM_STANDARDS = tuple(s for s in Standard if s != Standard.OTHER)
+
+
+class QualityCertification(models.Model):
+    """A quality-management standard certified for a product (VietGAP, ISO 22000, ...)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE,
+                                related_name="quality_certifications", verbose_name="Sản phẩm")
+    standard = models.CharField("Tiêu chuẩn", max_length=20, choices=Standard.choices)
+    standard_detail = models.CharField("Tên tiêu chuẩn (nếu khác)", max_length=150, blank=True)
+    number = models.CharField("Số chứng nhận", max_length=100, blank=True)
+    issuer = models.CharField("Tổ chức chứng nhận", max_length=255, blank=True)
+    issued_on = models.DateField("Ngày cấp")
+    expires_on = models.DateField("Ngày hết hạn", null=True, blank=True,
+                                  help_text="Để trống nếu không ghi thời hạn.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Chứng nhận tiêu chuẩn chất lượng"
+        verbose_name_plural = "Chứng nhận tiêu chuẩn chất lượng"
+        ordering = ["-issued_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="quality_certification_dates_in_order",
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                violation_error_message="Ngày hết hạn phải sau ngày cấp."),
+        ]
+
+    def __str__(self):
+        return self.standard_detail or self.get_standard_display()
+
+    @property
+    def is_advanced_qm(self) -> bool:
+        return self.standard in ADVANCED_QM_STANDARDS
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)
+
+
+class Traceability(models.Model):
+    """Traceability in place for a product (a system, a stamp code) over a span of dates."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE,
+                                related_name="traceability_records", verbose_name="Sản phẩm")
+    system = models.CharField("Hệ thống truy xuất", max_length=255,
+                              help_text="Ví dụ: Cổng truy xuất nguồn gốc tỉnh Bắc Kạn, iCheck.")
+    code = models.CharField("Mã, tem truy xuất", max_length=255, blank=True)
+    started_on = models.DateField("Áp dụng từ")
+    ended_on = models.DateField("Ngừng áp dụng", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Truy xuất nguồn gốc"
+        verbose_name_plural = "Truy xuất nguồn gốc"
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="traceability_dates_in_order",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                violation_error_message="Ngày ngừng áp dụng phải sau ngày bắt đầu."),
+        ]
+
+    def __str__(self):
+        return f"{self.system} {self.code}".strip()
+
+    def is_in_place_on(self, day: dt.date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
+
+
+class ExpiryNotice(models.Model):
+    """The daily e-mail to the province office listing certificates expiring within 30 days;
+    one row a day, so that running the daily check twice sends one e-mail."""
+
+    day = models.DateField("Ngày", unique=True)
+    certificate_count = models.PositiveIntegerField("Số giấy chứng nhận", default=0)
+    recipients = models.TextField("Người nhận", blank=True)
+    sent_at = models.DateTimeField("Gửi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Thông báo giấy chứng nhận sắp hết hạn"
+        verbose_name_plural = "Thông báo giấy chứng nhận sắp hết hạn"
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y}: {self.certificate_count} giấy chứng nhận"

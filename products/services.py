@@ -1,0 +1,269 @@
+"""Writes of the product registry, with their rules."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ocop_portal.permissions import require_edit_district
+from ocop_portal.text import clean_text, fold, name_key
+from products import rules
+from products.models import (
+    Certificate,
+    CertificateStatus,
+    Evaluation,
+    EvaluationKind,
+    Product,
+    QualityCertification,
+    Stage,
+    Traceability,
+    criteria_version_on,
+)
+
+PRODUCT_FIELDS = ("name", "subject", "group", "district", "commune", "first_cycle_year", "stage",
+                  "description", "photo")
+EARLY_STAGES = (Stage.IDEA_REGISTERED, Stage.BUSINESS_PLAN, Stage.IN_DEVELOPMENT)
+
+
+def _product_keys(product: Product):
+    product.name = clean_text(product.name)
+    product.name_key = name_key(product.name)
+    product.search_text = fold(f"{product.name} {product.subject.name}")
+
+
+def _check_subject_scope(user, subject):
+    # The producer must be one the user may work with, so that an officer cannot attach a
+    # product to another district's producer by forging the form.
+    require_edit_district(user, subject.district_id)
+
+
+@transaction.atomic
+def product_create(*, user, is_demo: bool = False, **fields) -> Product:
+    """Register a product in a district the user may edit."""
+    product = Product(is_demo=is_demo, **{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
+    require_edit_district(user, product.district_id)
+    _check_subject_scope(user, product.subject)
+    _product_keys(product)
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(product: Product, *, user, **fields) -> Product:
+    """Change a product; both its old and its new district must be the user's to edit."""
+    require_edit_district(user, product.district_id)
+    for name, value in fields.items():
+        if name in PRODUCT_FIELDS:
+            setattr(product, name, value)
+    require_edit_district(user, product.district_id)
+    _check_subject_scope(user, product.subject)
+    _product_keys(product)
+    product.full_clean()
+    product.save()
+    return product
+
+
+def refresh_search_text_for_subject(subject):
+    """Products are searched by their producer's name too: keep the folded text in step."""
+    for product in subject.products.all():
+        text = fold(f"{product.name} {subject.name}")
+        if product.search_text != text:
+            Product.objects.filter(pk=product.pk).update(search_text=text)
+
+
+@dataclass
+class EvaluationOutcome:
+    evaluation: Evaluation
+    certificate: Certificate | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _validated_scores(*, stars, total_score, score_a, score_b, score_c) -> tuple[int, Decimal]:
+    """Check the parts, the total and the stars against each other; return (stars, total)."""
+    errors = {}
+    parts = [p for p in (score_a, score_b, score_c) if p is not None]
+    if parts and len(parts) < 3:
+        errors["score_a"] = "Nhập đủ điểm cả ba phần A, B, C, hoặc để trống cả ba."
+    elif parts:
+        parts_total = sum(Decimal(str(p)) for p in parts)
+        if total_score is None:
+            total_score = parts_total
+        elif abs(Decimal(str(total_score)) - parts_total) > Decimal("0.01"):
+            errors["total_score"] = (
+                f"Tổng điểm {total_score} không bằng tổng ba phần A + B + C = {parts_total}."
+            )
+    if total_score is not None:
+        total_score = Decimal(str(total_score))
+        if total_score < 0 or total_score > 100:
+            errors["total_score"] = "Tổng điểm phải từ 0 đến 100."
+        else:
+            band_stars = rules.stars_for_score(total_score)
+            if stars is None:
+                stars = band_stars
+            elif stars != band_stars:
+                errors["stars"] = (
+                    f"{total_score} điểm tương ứng {band_stars} sao, không phải {stars} sao "
+                    f"({stars} sao cần {rules.BAND_LABELS.get(stars, 'điểm hợp lệ')})."
+                )
+    if stars is None and "total_score" not in errors:
+        errors["stars"] = "Nhập hạng sao hoặc tổng điểm."
+    elif stars is not None and not 1 <= stars <= 5:
+        errors["stars"] = "Hạng sao phải từ 1 đến 5."
+    if errors:
+        raise ValidationError(errors)
+    return stars, total_score
+
+
+@transaction.atomic
+def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
+                      stars: int | None = None, total_score=None, score_a=None, score_b=None,
+                      score_c=None, decision_number: str = "", decision_date: dt.date | None = None,
+                      decision_authority: str = "", criteria_version: str = "",
+                      certificate_number: str = "", note: str = "") -> EvaluationOutcome:
+    """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
+    and supersedes the product's previous one."""
+    require_edit_district(user, product.district_id)
+    stars, total_score = _validated_scores(stars=stars, total_score=total_score,
+                                           score_a=score_a, score_b=score_b, score_c=score_c)
+    decision_number = clean_text(decision_number)
+    if decision_date and decision_date > timezone.localdate():
+        raise ValidationError({"decision_date": "Ngày quyết định không được sau ngày hôm nay."})
+    reference_day = decision_date or dt.date(cycle_year, 12, 31)
+    evaluation = Evaluation(
+        product=product, cycle_year=cycle_year, level=level, stars=stars,
+        total_score=total_score, score_a=score_a, score_b=score_b, score_c=score_c,
+        decision_number=decision_number, decision_date=decision_date,
+        decision_authority=clean_text(decision_authority),
+        criteria_version=criteria_version or criteria_version_on(reference_day),
+        note=note, created_by=user if getattr(user, "pk", None) else None,
+    )
+    if rules.grants_certificate(stars):
+        missing = {}
+        if not decision_number:
+            missing["decision_number"] = "Sản phẩm đạt từ 3 sao phải có số quyết định công nhận."
+        if not decision_date:
+            missing["decision_date"] = "Sản phẩm đạt từ 3 sao phải có ngày quyết định công nhận."
+        if missing:
+            raise ValidationError(missing)
+    evaluation.full_clean()
+    evaluation.save()
+    certificate = None
+    if rules.grants_certificate(stars):
+        certificate = Certificate.objects.create(
+            evaluation=evaluation, product=product, number=clean_text(certificate_number),
+            valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date),
+        )
+    product_refresh_history(product)
+    if certificate:
+        certificate.refresh_from_db()
+    warnings = [w for w in [rules.level_warning(stars, level)] if w]
+    return EvaluationOutcome(evaluation=evaluation, certificate=certificate, warnings=warnings)
+
+
+def _evaluation_order(evaluation: Evaluation):
+    return (evaluation.decision_date or dt.date(evaluation.cycle_year, 12, 31), evaluation.pk)
+
+
+def product_refresh_history(product: Product, today: dt.date | None = None) -> None:
+    """Derive, from the product's whole history, each evaluation's kind (new, upgrade,
+    re-evaluation), which certificate supersedes which, and the current certificate.
+
+    Recomputing from scratch makes the outcome independent of the order in which decisions were
+    entered (an import can bring an older decision after a newer one)."""
+    today = today or timezone.localdate()
+    best_stars = 0
+    for evaluation in sorted(product.evaluations.all(), key=_evaluation_order):
+        if best_stars < 3:
+            kind = EvaluationKind.NEW
+        elif evaluation.stars > best_stars:
+            kind = EvaluationKind.UPGRADE
+        else:
+            kind = EvaluationKind.REEVALUATION
+        if evaluation.is_recognised:
+            best_stars = max(best_stars, evaluation.stars)
+        if evaluation.kind != kind:
+            Evaluation.objects.filter(pk=evaluation.pk).update(kind=kind)
+
+    certificates = list(product.certificates.order_by("valid_from", "pk"))
+    for index, certificate in enumerate(certificates):
+        following = certificates[index + 1] if index + 1 < len(certificates) else None
+        if certificate.status == CertificateStatus.REVOKED:
+            continue
+        if following is not None:
+            values = {"status": CertificateStatus.SUPERSEDED, "superseded_by": following,
+                      "ended_on": following.valid_from}
+        else:
+            status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
+                      else CertificateStatus.EXPIRED)
+            values = {"status": status, "superseded_by": None, "ended_on": None}
+        changed = [k for k, v in values.items() if getattr(certificate, k) != v]
+        if changed:
+            for name in changed:
+                setattr(certificate, name, values[name])
+            certificate.save(update_fields=[*changed, "updated_at"])
+
+    current = certificates[-1] if certificates else None
+    update = {}
+    if product.current_certificate_id != (current.pk if current else None):
+        update["current_certificate"] = current
+    if product.evaluations.exists() and product.stage in EARLY_STAGES:
+        update["stage"] = Stage.EVALUATED
+    if update:
+        for name, value in update.items():
+            setattr(product, name, value)
+        product.save(update_fields=[*update, "updated_at"])
+
+
+@transaction.atomic
+def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, decision: str,
+                       reason: str) -> Certificate:
+    """Revoke a certificate from a date, with the decision and the reason."""
+    require_edit_district(user, certificate.product.district_id)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise ValidationError("Giấy chứng nhận này đã bị thu hồi.")
+    if revoked_on < certificate.valid_from:
+        raise ValidationError({"revoked_on": "Ngày thu hồi không được trước ngày cấp."})
+    certificate.status = CertificateStatus.REVOKED
+    certificate.ended_on = revoked_on
+    certificate.revocation_decision = clean_text(decision)
+    certificate.revocation_reason = reason.strip()
+    certificate.full_clean()
+    certificate.save()
+    return certificate
+
+
+@transaction.atomic
+def certificates_mark_expired(today: dt.date | None = None) -> int:
+    """Mark as expired the active certificates whose validity has run out. Idempotent."""
+    today = today or timezone.localdate()
+    expired = Certificate.objects.filter(status=CertificateStatus.ACTIVE, valid_to__lt=today)
+    count = 0
+    for certificate in expired:
+        certificate.status = CertificateStatus.EXPIRED
+        certificate.save(update_fields=["status", "updated_at"])
+        count += 1
+    return count
+
+
+@transaction.atomic
+def quality_certification_add(*, product: Product, user, **fields) -> QualityCertification:
+    """Record a quality-management standard certified for a product."""
+    require_edit_district(user, product.district_id)
+    certification = QualityCertification(product=product, **fields)
+    certification.full_clean()
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def traceability_add(*, product: Product, user, **fields) -> Traceability:
+    """Record traceability put in place for a product."""
+    require_edit_district(user, product.district_id)
+    record = Traceability(product=product, **fields)
+    record.full_clean()
+    record.save()
+    return record

@@ -1,0 +1,109 @@
+"""Writes of producers (chủ thể), their linkages and support records."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ocop_portal.permissions import require_edit_district
+from ocop_portal.text import clean_text, fold, name_key
+from subjects.models import Linkage, Subject, SupportRecord
+
+SUBJECT_FIELDS = (
+    "name", "subject_type", "registration_number", "registration_date", "legal_representative",
+    "representative_position", "phone", "email", "website", "address", "district", "commune",
+    "founded_year", "first_year_in_programme", "members_count", "workers_total", "workers_local",
+    "female_led", "ethnic_minority", "main_markets", "note",
+)
+
+
+class DuplicateSubject(ValidationError):
+    """The producer is already registered: the error carries the existing record."""
+
+    def __init__(self, existing: Subject, reason: str):
+        self.existing = existing
+        super().__init__(reason, code="duplicate_subject")
+
+
+def subject_find_duplicate(*, name: str, district, registration_number: str = "",
+                           exclude_pk=None) -> tuple[Subject, str] | None:
+    """An existing producer with the same registration number (anywhere in the province) or the
+    same normalised name in the same district, with the reason; None when there is none."""
+    others = Subject.objects.exclude(pk=exclude_pk) if exclude_pk else Subject.objects.all()
+    registration_number = clean_text(registration_number)
+    if registration_number:
+        existing = others.filter(registration_number=registration_number).first()
+        if existing:
+            return existing, (f"Mã số thuế/ĐKKD {registration_number} đã được đăng ký cho chủ thể "
+                              f"“{existing.name}” ({existing.district}).")
+    district_id = getattr(district, "pk", district)
+    existing = others.filter(district_id=district_id, name_key=name_key(name)).first()
+    if existing:
+        return existing, (f"Huyện này đã có chủ thể “{existing.name}” trùng tên (không phân biệt "
+                          f"dấu, hoa thường, cách viết tắt HTX).")
+    return None
+
+
+def _subject_keys(subject: Subject):
+    subject.name = clean_text(subject.name)
+    subject.registration_number = clean_text(subject.registration_number)
+    subject.name_key = name_key(subject.name)
+    subject.search_text = fold(" ".join(filter(None, [
+        subject.name, subject.registration_number, subject.legal_representative, subject.phone])))
+
+
+def _guard_duplicate(subject: Subject):
+    duplicate = subject_find_duplicate(
+        name=subject.name, district=subject.district_id,
+        registration_number=subject.registration_number, exclude_pk=subject.pk)
+    if duplicate:
+        raise DuplicateSubject(*duplicate)
+
+
+@transaction.atomic
+def subject_create(*, user, is_demo: bool = False, **fields) -> Subject:
+    """Register a producer, refusing one that is already registered."""
+    subject = Subject(is_demo=is_demo, **{k: v for k, v in fields.items() if k in SUBJECT_FIELDS})
+    require_edit_district(user, subject.district_id)
+    _subject_keys(subject)
+    _guard_duplicate(subject)
+    subject.full_clean()
+    subject.save()
+    return subject
+
+
+@transaction.atomic
+def subject_update(subject: Subject, *, user, **fields) -> Subject:
+    """Change a producer's record; the old and the new district must be the user's to edit."""
+    from products.services import refresh_search_text_for_subject
+
+    require_edit_district(user, subject.district_id)
+    for name, value in fields.items():
+        if name in SUBJECT_FIELDS:
+            setattr(subject, name, value)
+    require_edit_district(user, subject.district_id)
+    _subject_keys(subject)
+    _guard_duplicate(subject)
+    subject.full_clean()
+    subject.save()
+    refresh_search_text_for_subject(subject)
+    return subject
+
+
+@transaction.atomic
+def linkage_add(*, subject: Subject, user, **fields) -> Linkage:
+    """Record a production or sales linkage contract of a producer."""
+    require_edit_district(user, subject.district_id)
+    linkage = Linkage(subject=subject, **fields)
+    linkage.partner = clean_text(linkage.partner)
+    linkage.full_clean()
+    linkage.save()
+    return linkage
+
+
+@transaction.atomic
+def support_record_add(*, subject: Subject, user, **fields) -> SupportRecord:
+    """Record support given to a producer (consolidation, a new subject's start, ...)."""
+    require_edit_district(user, subject.district_id)
+    record = SupportRecord(subject=subject, created_by=user if user.pk else None, **fields)
+    record.full_clean()
+    record.save()
+    return record
