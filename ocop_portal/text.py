@@ -23,14 +23,18 @@ _ABBREVIATIONS = [
 ]
 
 
+def strip_diacritics(text: str) -> str:
+    """The text without Vietnamese diacritics (đ → d, Đ → D), case kept."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return text.replace("đ", "d").replace("Đ", "D")
+
+
 def fold(text: str) -> str:
     """Lower case, no diacritics (đ → d), single spaces: the search key of a text."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("đ", "d").replace("Đ", "D").lower()
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", strip_diacritics(text).lower()).strip()
 
 
 def name_key(text: str) -> str:
