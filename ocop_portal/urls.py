@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from ocop_portal import views
 
@@ -17,5 +17,8 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
+    path("products/", include("products.urls")),
+    path("subjects/", include("subjects.urls")),
+    path("communications/", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]
