@@ -7,6 +7,8 @@ EVERYONE = tuple(Role)
 # (label, url name, Bootstrap icon, roles that see the entry), in menu order.
 NAVIGATION = [
     ("Tổng quan", "home", "speedometer2", EVERYONE),
+    ("Sản phẩm", "products:list", "box-seam", EVERYONE),
+    ("Chủ thể", "subjects:list", "people", EVERYONE),
 ]
 
 

@@ -5,6 +5,13 @@ from django.db import models
 from django.db.models import Q
 
 
+class WebURLField(models.URLField):
+    """A web address; typed without a scheme, it is taken as https (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 class UnitKind(models.TextChoices):
     PROVINCE = "tinh", "Tỉnh"
     CITY = "thanh_pho", "Thành phố"

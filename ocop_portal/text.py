@@ -51,3 +51,19 @@ def clean_text(text) -> str:
     if text is None:
         return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+
+
+def search_key(*parts) -> str:
+    """What a record is searched by: its texts folded, plus their abbreviated forms, so that
+    "hop tac xa tai hoan" and "HTX Tài Hoan" find each other."""
+    keys = []
+    for part in parts:
+        if part:
+            keys.append(fold(part))
+            keys.append(name_key(part))
+    return " ".join(keys)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search, folded and abbreviated like search_key; all must match."""
+    return name_key(query).split()

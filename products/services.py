@@ -4,18 +4,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ocop_portal.history import record_author
 from ocop_portal.permissions import require_edit_district
-from ocop_portal.text import clean_text, fold, name_key
+from ocop_portal.text import clean_text, name_key, search_key
 from products import rules
 from products.models import (
     Certificate,
     CertificateStatus,
     Evaluation,
     EvaluationKind,
+    ExpiryNotice,
     Product,
     QualityCertification,
     Stage,
@@ -31,7 +36,7 @@ EARLY_STAGES = (Stage.IDEA_REGISTERED, Stage.BUSINESS_PLAN, Stage.IN_DEVELOPMENT
 def _product_keys(product: Product):
     product.name = clean_text(product.name)
     product.name_key = name_key(product.name)
-    product.search_text = fold(f"{product.name} {product.subject.name}")
+    product.search_text = search_key(product.name, product.subject.name)
 
 
 def _check_subject_scope(user, subject):
@@ -48,7 +53,7 @@ def product_create(*, user, is_demo: bool = False, **fields) -> Product:
     _check_subject_scope(user, product.subject)
     _product_keys(product)
     product.full_clean()
-    product.save()
+    record_author(product, user).save()
     return product
 
 
@@ -63,14 +68,14 @@ def product_update(product: Product, *, user, **fields) -> Product:
     _check_subject_scope(user, product.subject)
     _product_keys(product)
     product.full_clean()
-    product.save()
+    record_author(product, user).save()
     return product
 
 
 def refresh_search_text_for_subject(subject):
     """Products are searched by their producer's name too: keep the folded text in step."""
     for product in subject.products.all():
-        text = fold(f"{product.name} {subject.name}")
+        text = search_key(product.name, subject.name)
         if product.search_text != text:
             Product.objects.filter(pk=product.pk).update(search_text=text)
 
@@ -150,14 +155,15 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
         if missing:
             raise ValidationError(missing)
     evaluation.full_clean()
-    evaluation.save()
+    record_author(evaluation, user).save()
     certificate = None
     if rules.grants_certificate(stars):
-        certificate = Certificate.objects.create(
+        certificate = record_author(Certificate(
             evaluation=evaluation, product=product, number=clean_text(certificate_number),
             valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date),
-        )
-    product_refresh_history(product)
+        ), user)
+        certificate.save()
+    product_refresh_history(product, user=user)
     if certificate:
         certificate.refresh_from_db()
     warnings = [w for w in [rules.level_warning(stars, level)] if w]
@@ -168,7 +174,7 @@ def _evaluation_order(evaluation: Evaluation):
     return (evaluation.decision_date or dt.date(evaluation.cycle_year, 12, 31), evaluation.pk)
 
 
-def product_refresh_history(product: Product, today: dt.date | None = None) -> None:
+def product_refresh_history(product: Product, today: dt.date | None = None, user=None) -> None:
     """Derive, from the product's whole history, each evaluation's kind (new, upgrade,
     re-evaluation), which certificate supersedes which, and the current certificate.
 
@@ -204,7 +210,7 @@ def product_refresh_history(product: Product, today: dt.date | None = None) -> N
         if changed:
             for name in changed:
                 setattr(certificate, name, values[name])
-            certificate.save(update_fields=[*changed, "updated_at"])
+            record_author(certificate, user).save(update_fields=[*changed, "updated_at"])
 
     current = certificates[-1] if certificates else None
     update = {}
@@ -215,7 +221,7 @@ def product_refresh_history(product: Product, today: dt.date | None = None) -> N
     if update:
         for name, value in update.items():
             setattr(product, name, value)
-        product.save(update_fields=[*update, "updated_at"])
+        record_author(product, user).save(update_fields=[*update, "updated_at"])
 
 
 @transaction.atomic
@@ -232,7 +238,7 @@ def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, d
     certificate.revocation_decision = clean_text(decision)
     certificate.revocation_reason = reason.strip()
     certificate.full_clean()
-    certificate.save()
+    record_author(certificate, user).save()
     return certificate
 
 
@@ -255,7 +261,7 @@ def quality_certification_add(*, product: Product, user, **fields) -> QualityCer
     require_edit_district(user, product.district_id)
     certification = QualityCertification(product=product, **fields)
     certification.full_clean()
-    certification.save()
+    record_author(certification, user).save()
     return certification
 
 
@@ -265,5 +271,45 @@ def traceability_add(*, product: Product, user, **fields) -> Traceability:
     require_edit_district(user, product.district_id)
     record = Traceability(product=product, **fields)
     record.full_clean()
-    record.save()
+    record_author(record, user).save()
     return record
+
+
+@dataclass
+class DailyCheckOutcome:
+    marked_expired: int
+    expiring: list[Certificate]
+    emailed: bool
+
+
+def certificates_expiring_within(days: int, today: dt.date | None = None) -> list[Certificate]:
+    """Certificates in force today that run out within `days` days, soonest first."""
+    today = today or timezone.localdate()
+    return list(
+        Certificate.objects.with_status(CertificateStatus.ACTIVE, today)
+        .filter(valid_to__lte=today + dt.timedelta(days=days))
+        .select_related("product", "product__district", "product__subject", "evaluation")
+        .order_by("valid_to", "pk")
+    )
+
+
+def certificates_daily_check(today: dt.date | None = None) -> DailyCheckOutcome:
+    """Mark expired certificates and e-mail the province office, once a day, the list of those
+    expiring within 30 days. Running it twice on a day marks nothing more and sends no second
+    e-mail; a failed e-mail raises, so that the task retries it."""
+    today = today or timezone.localdate()
+    marked = certificates_mark_expired(today)
+    expiring = certificates_expiring_within(30, today)
+    recipients = list(settings.PROVINCE_OFFICE_EMAILS)
+    notice, _ = ExpiryNotice.objects.get_or_create(day=today)
+    if notice.sent_at or not expiring or not recipients:
+        return DailyCheckOutcome(marked, expiring, emailed=False)
+    body = render_to_string("products/email/certificates_expiring.txt",
+                            {"certificates": expiring, "today": today})
+    send_mail(
+        subject=f"[OCOP Bắc Kạn] {len(expiring)} giấy chứng nhận OCOP hết hạn trong 30 ngày tới",
+        message=body, from_email=None, recipient_list=recipients,
+    )
+    ExpiryNotice.objects.filter(pk=notice.pk).update(
+        sent_at=timezone.now(), certificate_count=len(expiring), recipients=", ".join(recipients))
+    return DailyCheckOutcome(marked, expiring, emailed=True)

@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from products import views
 
 app_name = "products"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.product_list, name="list"),
+    path("new/", views.product_create, name="create"),
+    path("<int:pk>/", views.product_detail, name="detail"),
+    path("<int:pk>/edit/", views.product_update, name="update"),
+    path("<int:pk>/photo/", views.product_photo, name="photo"),
+    path("<int:pk>/evaluations/new/", views.evaluation_create, name="evaluation_create"),
+    path("<int:pk>/standards/new/", views.quality_certification_create,
+         name="quality_certification_create"),
+    path("<int:pk>/traceability/new/", views.traceability_create, name="traceability_create"),
+    path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+]

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.models import Commune, District
+from ocop_portal.models import Commune, District, WebURLField
 
 
 class SubjectType(models.TextChoices):
@@ -39,7 +39,7 @@ class Subject(models.Model):
                                                blank=True)
     phone = models.CharField("Điện thoại", max_length=30, blank=True)
     email = models.EmailField("Thư điện tử", blank=True)
-    website = models.URLField("Trang web", blank=True)
+    website = WebURLField("Trang web", blank=True)
     address = models.CharField("Địa chỉ (thôn, bản, tổ)", max_length=255, blank=True)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subjects",
                                  verbose_name="Huyện/Thành phố")

@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ocop_portal.history import record_author
 from ocop_portal.permissions import require_edit_district
-from ocop_portal.text import clean_text, fold, name_key
+from ocop_portal.text import clean_text, name_key, search_key
 from subjects.models import Linkage, Subject, SupportRecord
 
 SUBJECT_FIELDS = (
@@ -46,8 +47,8 @@ def _subject_keys(subject: Subject):
     subject.name = clean_text(subject.name)
     subject.registration_number = clean_text(subject.registration_number)
     subject.name_key = name_key(subject.name)
-    subject.search_text = fold(" ".join(filter(None, [
-        subject.name, subject.registration_number, subject.legal_representative, subject.phone])))
+    subject.search_text = search_key(subject.name, subject.registration_number,
+                                     subject.legal_representative, subject.phone)
 
 
 def _guard_duplicate(subject: Subject):
@@ -66,7 +67,7 @@ def subject_create(*, user, is_demo: bool = False, **fields) -> Subject:
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
-    subject.save()
+    record_author(subject, user).save()
     return subject
 
 
@@ -83,7 +84,7 @@ def subject_update(subject: Subject, *, user, **fields) -> Subject:
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
-    subject.save()
+    record_author(subject, user).save()
     refresh_search_text_for_subject(subject)
     return subject
 
@@ -95,7 +96,7 @@ def linkage_add(*, subject: Subject, user, **fields) -> Linkage:
     linkage = Linkage(subject=subject, **fields)
     linkage.partner = clean_text(linkage.partner)
     linkage.full_clean()
-    linkage.save()
+    record_author(linkage, user).save()
     return linkage
 
 
@@ -105,5 +106,5 @@ def support_record_add(*, subject: Subject, user, **fields) -> SupportRecord:
     require_edit_district(user, subject.district_id)
     record = SupportRecord(subject=subject, created_by=user if user.pk else None, **fields)
     record.full_clean()
-    record.save()
+    record_author(record, user).save()
     return record

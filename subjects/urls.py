@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from subjects import views
 
 app_name = "subjects"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.subject_list, name="list"),
+    path("new/", views.subject_create, name="create"),
+    path("<int:pk>/", views.subject_detail, name="detail"),
+    path("<int:pk>/edit/", views.subject_update, name="update"),
+    path("<int:pk>/linkages/new/", views.linkage_create, name="linkage_create"),
+    path("<int:pk>/supports/new/", views.support_create, name="support_create"),
+]

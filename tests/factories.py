@@ -7,7 +7,7 @@ import itertools
 import factory
 
 from ocop_portal.models import Commune, District, Role, User
-from ocop_portal.text import fold, name_key
+from ocop_portal.text import name_key, search_key
 from products.models import CriteriaVersion, Product, ProductGroup
 from products.services import evaluation_record
 from subjects.models import Subject, SubjectType
@@ -32,7 +32,7 @@ class SubjectFactory(factory.django.DjangoModelFactory):
     district = factory.LazyFunction(lambda: district("064"))
     commune = factory.LazyAttribute(lambda o: o.district.communes.order_by("code").first())
     name_key = factory.LazyAttribute(lambda o: name_key(o.name))
-    search_text = factory.LazyAttribute(lambda o: fold(o.name))
+    search_text = factory.LazyAttribute(lambda o: search_key(o.name))
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
@@ -47,7 +47,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
         criteria_version=CriteriaVersion.QD_148_2023, code="1.3"))
     first_cycle_year = 2024
     name_key = factory.LazyAttribute(lambda o: name_key(o.name))
-    search_text = factory.LazyAttribute(lambda o: fold(f"{o.name} {o.subject.name}"))
+    search_text = factory.LazyAttribute(lambda o: search_key(o.name, o.subject.name))
 
 
 def office_user():

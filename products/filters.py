@@ -1,0 +1,82 @@
+"""The product list's filters; every choice is limited to what the user may see."""
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from ocop_portal.models import Commune
+from ocop_portal.permissions import visible_districts
+from ocop_portal.text import search_terms
+from products import selectors
+from products.models import CertificateStatus, CriteriaVersion, ProductGroup, Standard
+
+CERTIFICATE_STATUS_CHOICES = [*CertificateStatus.choices,
+                              (selectors.NO_CERTIFICATE, "Chưa được công nhận")]
+STAR_CHOICES = [(3, "3 sao"), (4, "4 sao"), (5, "5 sao")]
+EXPIRING_CHOICES = [(30, "Hết hạn trong 30 ngày"), (90, "Hết hạn trong 90 ngày")]
+YES_NO = [("co", "Có"), ("khong", "Không")]
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm kiếm", method="filter_search",
+                                  widget=forms.TextInput(attrs={
+                                      "placeholder": "Tên sản phẩm, chủ thể (không cần dấu)"}))
+    district = django_filters.ModelChoiceFilter(label="Huyện/Thành phố", to_field_name="code",
+                                                queryset=None, empty_label="Tất cả")
+    commune = django_filters.ModelChoiceFilter(label="Xã/Phường/Thị trấn", to_field_name="code",
+                                               queryset=None, empty_label="Tất cả")
+    group = django_filters.ModelChoiceFilter(label="Nhóm sản phẩm", method="filter_group",
+                                             queryset=None, empty_label="Tất cả")
+    stars = django_filters.ChoiceFilter(label="Hạng sao", choices=STAR_CHOICES,
+                                        method="filter_stars", empty_label="Tất cả")
+    certificate_status = django_filters.ChoiceFilter(label="Giấy chứng nhận",
+                                                     choices=CERTIFICATE_STATUS_CHOICES,
+                                                     method="filter_certificate_status",
+                                                     empty_label="Tất cả")
+    expiring = django_filters.ChoiceFilter(label="Sắp hết hạn", choices=EXPIRING_CHOICES,
+                                           method="filter_expiring", empty_label="Tất cả")
+    cycle_year = django_filters.NumberFilter(label="Năm chu trình", method="filter_cycle_year",
+                                             widget=forms.NumberInput(attrs={"min": 2018,
+                                                                             "max": 2100}))
+    standard = django_filters.ChoiceFilter(label="Tiêu chuẩn chất lượng",
+                                           choices=Standard.choices, method="filter_standard",
+                                           empty_label="Tất cả")
+    traceability = django_filters.ChoiceFilter(label="Truy xuất nguồn gốc", choices=YES_NO,
+                                               method="filter_traceability",
+                                               empty_label="Tất cả")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        districts = visible_districts(user)
+        self.filters["district"].queryset = districts
+        self.filters["commune"].queryset = Commune.objects.filter(
+            district__in=districts).select_related("district").order_by("district__code", "name")
+        self.filters["group"].queryset = ProductGroup.objects.filter(
+            criteria_version=CriteriaVersion.QD_148_2023).select_related("parent")
+        self.today = timezone.localdate()
+
+    def filter_search(self, queryset, name, value):
+        for word in search_terms(value):
+            queryset = queryset.filter(search_text__contains=word)
+        return queryset
+
+    def filter_group(self, queryset, name, value):
+        return selectors.filter_group(queryset, value)
+
+    def filter_stars(self, queryset, name, value):
+        return selectors.filter_stars(queryset, int(value))
+
+    def filter_certificate_status(self, queryset, name, value):
+        return selectors.filter_certificate_status(queryset, value, self.today)
+
+    def filter_expiring(self, queryset, name, value):
+        return selectors.filter_expiring_within(queryset, int(value), self.today)
+
+    def filter_cycle_year(self, queryset, name, value):
+        return selectors.filter_cycle_year(queryset, int(value))
+
+    def filter_standard(self, queryset, name, value):
+        return selectors.filter_standard(queryset, value)
+
+    def filter_traceability(self, queryset, name, value):
+        return selectors.filter_traceability(queryset, value == "co", self.today)

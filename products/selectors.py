@@ -1,0 +1,153 @@
+"""Reads of the product registry. The district filter lives here: the lookup is the check."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ocop_portal.permissions import scope_to_user
+from products import rules
+from products.models import (
+    Certificate,
+    CertificateStatus,
+    Evaluation,
+    Product,
+    ProductGroup,
+    QualityCertification,
+    Traceability,
+)
+
+NO_CERTIFICATE = "none"
+
+
+def product_list_for_user(user) -> QuerySet:
+    """Products the user may see, with what a list row shows, in a fixed number of queries."""
+    return scope_to_user(Product.objects.all(), user).select_related(
+        "subject", "district", "commune", "group", "group__parent",
+        "current_certificate", "current_certificate__evaluation",
+    )
+
+
+def product_get_for_user(user, pk) -> Product:
+    """One product the user may see, or 404."""
+    return get_object_or_404(product_list_for_user(user), pk=pk)
+
+
+def product_detail(product: Product) -> dict:
+    """What the product page shows beside the product: history, certificates, standards, ..."""
+    evaluations = list(
+        product.evaluations.select_related("certificate", "created_by")
+        .order_by("-decision_date", "-cycle_year", "-pk")
+    )
+    for evaluation in evaluations:
+        evaluation.level_warning = rules.level_warning(evaluation.stars, evaluation.level)
+    subject = product.subject
+    return {
+        "evaluations": evaluations,
+        "certificates": list(product.certificates.select_related("evaluation", "superseded_by")
+                             .order_by("-valid_from", "-pk")),
+        "quality_certifications": list(product.quality_certifications.all()),
+        "traceability_records": list(product.traceability_records.all()),
+        "linkages": list(subject.linkages.all()),
+        "history": product_history(product),
+    }
+
+
+def product_history(product: Product, limit: int = 50) -> list[dict]:
+    """The product's and its evaluations' changes, newest first: who, when, what."""
+    entries = []
+    records = list(product.history.select_related("history_user")
+                   .order_by("-history_date")[:limit])
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        entry = _history_entry(newer, older, "sản phẩm")
+        # Changes to derived fields only (the current certificate) are not worth a line.
+        if entry["changes"] or newer.history_type != "~":
+            entries.append(entry)
+    evaluation_records = list(
+        Evaluation.history.filter(product_id=product.pk).select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    for record in evaluation_records:
+        label = f"đánh giá {record.stars} sao"
+        if record.decision_number:
+            label += f", quyết định {record.decision_number}"
+        entries.append(_history_entry(record, None, label))
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:limit]
+
+
+_HISTORY_TYPES = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
+
+
+def _history_entry(record, previous, what: str) -> dict:
+    changes = []
+    if previous is not None and record.history_type == "~":
+        delta = record.diff_against(previous, foreign_keys_are_objs=True)
+        for change in delta.changes:
+            field = record.instance_type._meta.get_field(change.field)
+            old, new = _display(field, change.old), _display(field, change.new)
+            changes.append(f"{field.verbose_name}: {old} → {new}")
+    return {
+        "when": record.history_date,
+        "who": record.history_user,
+        "action": _HISTORY_TYPES.get(record.history_type, record.history_type),
+        "what": what,
+        "changes": changes,
+        "reason": record.history_change_reason or "",
+    }
+
+
+def _display(field, value) -> str:
+    if value in (None, ""):
+        return "(trống)"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def filter_certificate_status(queryset: QuerySet, status: str, today: dt.date | None = None):
+    """Products whose current certificate has `status` today ('none': never recognised)."""
+    if status == NO_CERTIFICATE:
+        return queryset.filter(current_certificate__isnull=True)
+    certificates = Certificate.objects.with_status(status, today)
+    return queryset.filter(current_certificate__in=certificates)
+
+
+def filter_expiring_within(queryset: QuerySet, days: int, today: dt.date | None = None):
+    """Products whose current certificate is in force and expires within `days` days."""
+    today = today or timezone.localdate()
+    certificates = Certificate.objects.with_status(CertificateStatus.ACTIVE, today).filter(
+        valid_to__lte=today + dt.timedelta(days=days))
+    return queryset.filter(current_certificate__in=certificates)
+
+
+def filter_group(queryset: QuerySet, group: ProductGroup):
+    """Products of a group or of any of its subgroups."""
+    return queryset.filter(Q(group=group) | Q(group__parent=group))
+
+
+def filter_standard(queryset: QuerySet, standard: str):
+    return queryset.filter(pk__in=QualityCertification.objects.filter(standard=standard)
+                           .values("product_id"))
+
+
+def filter_traceability(queryset: QuerySet, present: bool, today: dt.date | None = None):
+    """Products with (or without) traceability in place today."""
+    today = today or timezone.localdate()
+    in_place = Traceability.objects.filter(started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)).values("product_id")
+    return queryset.filter(pk__in=in_place) if present else queryset.exclude(pk__in=in_place)
+
+
+def filter_cycle_year(queryset: QuerySet, year: int):
+    """Products taking part in the cycle of `year`: joined it then, or evaluated in it."""
+    evaluated = Evaluation.objects.filter(cycle_year=year).values("product_id")
+    return queryset.filter(Q(first_cycle_year=year) | Q(pk__in=evaluated))
+
+
+def filter_stars(queryset: QuerySet, stars: int):
+    """Products whose current certificate was granted with `stars` stars."""
+    return queryset.filter(current_certificate__evaluation__stars=stars)

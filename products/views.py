@@ -1,0 +1,146 @@
+"""Pages of the product registry. Each view parses input with a form, calls one selector or
+service, and renders or redirects."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from ocop_portal.permissions import (
+    can_edit_district,
+    require_edit_district,
+    require_write,
+    scope_to_user,
+)
+from ocop_portal.views_helpers import (
+    add_service_errors,
+    querystring_without_page,
+    record_about,
+)
+from products import selectors, services
+from products.filters import ProductFilter
+from products.forms import (
+    CertificateRevokeForm,
+    EvaluationForm,
+    ProductForm,
+    QualityCertificationForm,
+    TraceabilityForm,
+)
+from products.models import Certificate
+
+PAGE_SIZE = 50
+
+
+def product_list(request):
+    products = selectors.product_list_for_user(request.user)
+    product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
+    queryset = product_filter.qs.order_by("name", "pk")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "products/product_list.html", {
+        "filter": product_filter,
+        "page_obj": page,
+        "products": page.object_list,
+        "query_string": querystring_without_page(request.GET),
+    })
+
+
+def product_detail(request, pk):
+    product = selectors.product_get_for_user(request.user, pk)
+    context = {
+        "product": product,
+        "can_edit": can_edit_district(request.user, product.district_id),
+        **selectors.product_detail(product),
+    }
+    return render(request, "products/product_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def product_create(request):
+    require_write(request.user)
+    form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            product = services.product_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Đã thêm sản phẩm “{product.name}”.")
+            return redirect("products:detail", pk=product.pk)
+    return render(request, "products/product_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def product_update(request, pk):
+    product = selectors.product_get_for_user(request.user, pk)
+    require_edit_district(request.user, product.district_id)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product,
+                       user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.product_update(product, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("products:detail", pk=product.pk)
+    return render(request, "products/product_form.html", {"form": form, "product": product})
+
+
+def product_photo(request, pk):
+    product = selectors.product_get_for_user(request.user, pk)
+    if not product.photo:
+        raise Http404("Sản phẩm chưa có ảnh.")
+    return FileResponse(product.photo.open("rb"))
+
+
+def _product_subform(request, pk, form_class, service, template, success):
+    """Record something about a product (an evaluation, a standard, traceability)."""
+    product = selectors.product_get_for_user(request.user, pk)
+    require_edit_district(request.user, product.district_id)
+    return record_about(request, parent=product, parent_name="product", form_class=form_class,
+                        service=service, template=template, success=success,
+                        success_url=reverse("products:detail", args=[product.pk]))
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_create(request, pk):
+    return _product_subform(request, pk, EvaluationForm, services.evaluation_record,
+                            "products/evaluation_form.html", "Đã ghi nhận kết quả đánh giá.")
+
+
+@require_http_methods(["GET", "POST"])
+def quality_certification_create(request, pk):
+    return _product_subform(request, pk, QualityCertificationForm,
+                            services.quality_certification_add,
+                            "products/qualitycertification_form.html",
+                            "Đã ghi nhận chứng nhận tiêu chuẩn chất lượng.")
+
+
+@require_http_methods(["GET", "POST"])
+def traceability_create(request, pk):
+    return _product_subform(request, pk, TraceabilityForm, services.traceability_add,
+                            "products/traceability_form.html",
+                            "Đã ghi nhận truy xuất nguồn gốc.")
+
+
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request, pk):
+    certificate = get_object_or_404(
+        scope_to_user(Certificate.objects.select_related("product", "evaluation"), request.user,
+                      district_field="product__district"), pk=pk)
+    product = certificate.product
+    require_edit_district(request.user, product.district_id)
+    form = CertificateRevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(certificate, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã thu hồi giấy chứng nhận.")
+            return redirect("products:detail", pk=product.pk)
+    return render(request, "products/certificate_revoke.html",
+                  {"form": form, "product": product, "certificate": certificate})

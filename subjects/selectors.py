@@ -1,0 +1,32 @@
+"""Reads of producers. The district filter lives here: the lookup is the check."""
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ocop_portal.permissions import scope_to_user
+from subjects.models import Subject
+
+
+def subject_list_for_user(user) -> QuerySet:
+    """Producers the user may see, with their product count, in a fixed number of queries."""
+    return (scope_to_user(Subject.objects.all(), user)
+            .select_related("district", "commune")
+            .annotate(product_count=Count("products")))
+
+
+def subject_get_for_user(user, pk) -> Subject:
+    """One producer the user may see, or 404."""
+    return get_object_or_404(scope_to_user(Subject.objects.all(), user)
+                             .select_related("district", "commune"), pk=pk)
+
+
+def subject_detail(subject: Subject, user) -> dict:
+    """What the producer's page shows beside it: products, linkages, support."""
+    products = (scope_to_user(subject.products.all(), user)
+                .select_related("district", "group", "group__parent", "current_certificate",
+                                "current_certificate__evaluation"))
+    return {
+        "products": list(products),
+        "linkages": list(subject.linkages.all()),
+        "supports": list(subject.supports.select_related("created_by")),
+    }
