@@ -30,6 +30,12 @@ class SubjectForm(PortalFormMixin, forms.ModelForm):
             self.fields["district"].initial = districts.first()
         self.setup_portal_form()
 
+    def _get_validation_exclusions(self):
+        # The registration number's uniqueness is checked by the service's duplicate guard,
+        # which names the producer already registered and links to it; the service's full_clean
+        # and the database constraint still hold behind it.
+        return {*super()._get_validation_exclusions(), "registration_number"}
+
 
 class LinkageForm(PortalFormMixin, forms.ModelForm):
     class Meta:

@@ -1,0 +1,20 @@
+import pytest
+from django.core.management import call_command
+
+from products.models import Certificate, Evaluation, Product
+from subjects.models import Subject
+
+
+@pytest.mark.django_db
+def test_demo_data_is_marked_and_loaded_once(settings, reference_data):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    products = Product.objects.count()
+    evaluations = Evaluation.objects.count()
+    call_command("load_demo_data")
+    assert Product.objects.count() == products >= 20
+    assert Evaluation.objects.count() == evaluations
+    assert not Product.objects.filter(is_demo=False).exists()
+    assert not Subject.objects.filter(is_demo=False).exists()
+    assert Subject.objects.values("district").distinct().count() == 8
+    assert Certificate.objects.exists()
