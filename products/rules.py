@@ -48,11 +48,12 @@ def certificate_valid_to(decision_date: dt.date) -> dt.date:
     return decision_date + relativedelta(months=CERTIFICATE_MONTHS)
 
 
-def level_warning(stars: int, level: str) -> str | None:
-    """A warning when the level differs from what QĐ 148 expects for the stars; not an error,
-    since records issued under QĐ 1048 (the province recognised 3 and 4 stars) are valid."""
+def level_warning(stars: int, level: str, criteria_version: str = "148/2023") -> str | None:
+    """A warning when a QĐ 148 evaluation's level differs from what QĐ 148 expects for its stars.
+    Not an error, and nothing for QĐ 1048 records, under which the province recognised 3 and
+    4 stars."""
     expected = EXPECTED_LEVEL.get(stars)
-    if expected is None or expected == level:
+    if criteria_version != "148/2023" or expected is None or expected == level:
         return None
     return (
         f"Theo QĐ 148/QĐ-TTg, sản phẩm {stars} sao do {expected.label.lower()} công nhận; "

@@ -41,7 +41,8 @@ def product_detail(product: Product) -> dict:
         .order_by("-decision_date", "-cycle_year", "-pk")
     )
     for evaluation in evaluations:
-        evaluation.level_warning = rules.level_warning(evaluation.stars, evaluation.level)
+        evaluation.level_warning = rules.level_warning(evaluation.stars, evaluation.level,
+                                                       evaluation.criteria_version)
     subject = product.subject
     return {
         "evaluations": evaluations,

@@ -166,7 +166,7 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
     product_refresh_history(product, user=user)
     if certificate:
         certificate.refresh_from_db()
-    warnings = [w for w in [rules.level_warning(stars, level)] if w]
+    warnings = [w for w in [rules.level_warning(stars, level, evaluation.criteria_version)] if w]
     return EvaluationOutcome(evaluation=evaluation, certificate=certificate, warnings=warnings)
 
 

@@ -51,3 +51,8 @@ def test_level_differing_from_qd_148_is_a_warning(stars, level, warns):
     assert (warning is not None) is warns
     if warns:
         assert "QĐ 148" in warning
+
+
+def test_no_level_warning_for_records_ranked_under_qd_1048():
+    assert rules.level_warning(3, EvaluationLevel.PROVINCE, "1048/2019") is None
+    assert rules.level_warning(3, EvaluationLevel.PROVINCE, "148/2023") is not None

@@ -93,10 +93,14 @@ def test_a_certificate_issued_on_29_02_2024_runs_to_28_02_2027(product, province
 
 def test_level_mismatch_is_a_warning_not_an_error(product, province_staff):
     outcome = _record(product, province_staff, stars=3, level="tinh",
-                      decision_date=dt.date(2021, 12, 29))
+                      decision_date=dt.date(2024, 3, 29))
     assert outcome.evaluation.pk
     assert len(outcome.warnings) == 1
-    assert outcome.evaluation.criteria_version == "1048/2019"
+    assert outcome.evaluation.criteria_version == "148/2023"
+    historical = _record(product, province_staff, stars=3, level="tinh",
+                         decision_number="7/QĐ-UBND", decision_date=dt.date(2021, 12, 29))
+    assert historical.evaluation.criteria_version == "1048/2019"
+    assert historical.warnings == []
 
 
 def test_a_new_recognition_supersedes_the_previous_certificate(product):
