@@ -7,6 +7,7 @@ app_name = "products"
 urlpatterns = [
     path("", views.product_list, name="list"),
     path("new/", views.product_create, name="create"),
+    path("export.xlsx", views.product_export, name="export"),
     path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/edit/", views.product_update, name="update"),
     path("<int:pk>/photo/", views.product_photo, name="photo"),

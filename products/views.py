@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
     require_edit_district,
@@ -21,6 +23,7 @@ from ocop_portal.views_helpers import (
     record_about,
 )
 from products import selectors, services
+from products.exports import product_workbook
 from products.filters import ProductFilter
 from products.forms import (
     CertificateRevokeForm,
@@ -34,10 +37,15 @@ from products.models import Certificate
 PAGE_SIZE = 50
 
 
-def product_list(request):
+def _filtered_products(request):
+    """The products the list shows for these filters, in the user's scope."""
     products = selectors.product_list_for_user(request.user)
     product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
-    queryset = product_filter.qs.order_by("name", "pk")
+    return product_filter, product_filter.qs.order_by("name", "pk")
+
+
+def product_list(request):
+    product_filter, queryset = _filtered_products(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "products/product_list.html", {
         "filter": product_filter,
@@ -45,6 +53,15 @@ def product_list(request):
         "products": page.object_list,
         "query_string": querystring_without_page(request.GET),
     })
+
+
+def product_export(request):
+    _, queryset = _filtered_products(request)
+    today = timezone.localdate()
+    scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
+    title = f"Danh sách sản phẩm OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"
+    return xlsx_response(product_workbook(queryset, title=title),
+                         f"Sản phẩm OCOP {today:%d-%m-%Y}.xlsx")
 
 
 def product_detail(request, pk):

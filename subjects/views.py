@@ -5,9 +5,11 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
     can_view_district,
@@ -20,21 +22,36 @@ from ocop_portal.views_helpers import (
     record_about,
 )
 from subjects import selectors, services
+from subjects.exports import subject_workbook
 from subjects.filters import SubjectFilter
 from subjects.forms import LinkageForm, SubjectForm, SupportRecordForm
 
 PAGE_SIZE = 50
 
 
-def subject_list(request):
+def _filtered_subjects(request):
+    """The producers the list shows for these filters, in the user's scope."""
     subject_filter = SubjectFilter(request.GET, user=request.user,
                                    queryset=selectors.subject_list_for_user(request.user))
-    page = Paginator(subject_filter.qs.order_by("name", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    return subject_filter, subject_filter.qs.order_by("name", "pk")
+
+
+def subject_list(request):
+    subject_filter, queryset = _filtered_subjects(request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "subjects/subject_list.html", {
         "filter": subject_filter, "page_obj": page, "subjects": page.object_list,
         "query_string": querystring_without_page(request.GET),
     })
+
+
+def subject_export(request):
+    _, queryset = _filtered_subjects(request)
+    today = timezone.localdate()
+    scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
+    title = f"Danh sách chủ thể OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"
+    return xlsx_response(subject_workbook(queryset, title=title),
+                         f"Chủ thể OCOP {today:%d-%m-%Y}.xlsx")
 
 
 def subject_detail(request, pk):
