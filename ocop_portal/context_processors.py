@@ -7,6 +7,7 @@ EVERYONE = tuple(Role)
 # (label, url name, Bootstrap icon, roles that see the entry), in menu order.
 NAVIGATION = [
     ("Tổng quan", "home", "speedometer2", EVERYONE),
+    ("Truyền thông", "communications:list", "megaphone", EVERYONE),
 ]
 
 
