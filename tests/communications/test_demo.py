@@ -2,7 +2,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from communications.demo import PATTERN_2024, demo_media_create
-from communications.models import MediaItem
+from communications.models import MediaItem, Outlet, OutletLevel
+from communications.reference import OUTLETS, outlets_load
 from communications.selectors import media_calendar_for_user
 from ocop_portal.demo import demo_accounts_create
 
@@ -28,3 +29,12 @@ def test_demo_items_are_refused_without_debug(settings, reference_data):
     with pytest.raises(ImproperlyConfigured):
         demo_media_create()
     assert not MediaItem.objects.exists()
+
+
+def test_common_outlets_load_once_and_keep_staff_changes(reference_data):
+    first = outlets_load()
+    assert first.created == len(OUTLETS)
+    Outlet.objects.filter(name="Báo Bắc Kạn").update(level=OutletLevel.OTHER)
+    second = outlets_load()
+    assert (second.created, second.unchanged) == (0, len(OUTLETS))
+    assert Outlet.objects.get(name="Báo Bắc Kạn").level == OutletLevel.OTHER
