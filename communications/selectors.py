@@ -3,12 +3,12 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from communications.models import MediaItem, Outlet
+from communications.models import MediaItem, Outlet, OutletLevel
 from ocop_portal.permissions import scope_to_user
 
 # Plan 180/KH-UBND, section II.3: at least 2 news items, articles or reportages a month.
@@ -54,8 +54,12 @@ def media_items_for_product(user, product):
 
 
 def outlet_list():
-    """Every outlet with how many items it published, for the outlet page and form choices."""
-    return Outlet.objects.annotate(item_count=Count("items")).order_by("level", "name")
+    """Every outlet with how many items it published, central outlets first."""
+    level_order = Case(*(When(level=level, then=Value(rank))
+                         for rank, level in enumerate(OutletLevel.values)),
+                       output_field=IntegerField())
+    return Outlet.objects.annotate(item_count=Count("items"), level_rank=level_order).order_by(
+        "level_rank", "name")
 
 
 def year_choices(today: dt.date | None = None) -> list[int]:

@@ -411,3 +411,12 @@ def test_product_coverage_include_lists_the_items_the_user_may_open(district_off
     assert "Tin toàn tỉnh" not in html
     empty = render_to_string("communications/includes/product_coverage.html", {"coverage": []})
     assert "Chưa có tin, bài nào về sản phẩm này." in empty
+
+
+def test_outlets_are_listed_central_first(leader):
+    for name, level in [("Đài huyện", "huyen"), ("Báo tỉnh", "tinh"), ("Khác", "khac"),
+                        ("Báo trung ương", "trung_uong")]:
+        OutletFactory(name=name, level=level)
+    response = _client(leader).get("/communications/outlets/")
+    assert [o.name for o in response.context["outlets"]] == [
+        "Báo trung ương", "Báo tỉnh", "Đài huyện", "Khác"]
