@@ -2,11 +2,21 @@
 they publish (plan 180/KH-UBND, section II.3: at least 2 a month)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.models import District
+
+ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp"]
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_attachment_size(file):
+    if file.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError("Tệp đính kèm không được lớn hơn 10 MB.")
 
 
 class OutletLevel(models.TextChoices):
@@ -63,7 +73,11 @@ class MediaItem(models.Model):
                                       verbose_name="Chủ thể được nhắc đến")
     note = models.TextField("Ghi chú", blank=True)
     attachment = models.FileField("Tệp đính kèm (PDF, ảnh chụp)", upload_to="media-items/%Y/%m/",
-                                  blank=True)
+                                  blank=True, validators=[
+                                      FileExtensionValidator(ATTACHMENT_EXTENSIONS,
+                                                             "Chỉ nhận tệp PDF hoặc ảnh (PNG, JPG, "
+                                                             "WEBP)."),
+                                      validate_attachment_size])
     is_demo = models.BooleanField("Dữ liệu mẫu", default=False, editable=False)
     search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)

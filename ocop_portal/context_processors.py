@@ -9,6 +9,7 @@ NAVIGATION = [
     ("Tổng quan", "home", "speedometer2", EVERYONE),
     ("Sản phẩm", "products:list", "box-seam", EVERYONE),
     ("Chủ thể", "subjects:list", "people", EVERYONE),
+    ("Truyền thông", "communications:list", "megaphone", EVERYONE),
 ]
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from communications.selectors import media_items_for_product
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
@@ -70,6 +71,7 @@ def product_detail(request, pk):
         "product": product,
         "can_edit": can_edit_district(request.user, product.district_id),
         **selectors.product_detail(product),
+        "coverage": list(media_items_for_product(request.user, product)),
     }
     return render(request, "products/product_detail.html", context)
 

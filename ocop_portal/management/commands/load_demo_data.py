@@ -1,6 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from communications.demo import demo_media_create
 from ocop_portal.demo import DEMO_PASSWORD, demo_accounts_create
 from products.demo import demo_registry_create
 
@@ -16,10 +17,12 @@ class Command(BaseCommand):
             users = demo_accounts_create()
             actor = next(user for user in users if user.is_province_staff)
             registry = demo_registry_create(actor)
+            media = demo_media_create()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Dữ liệu mẫu: {registry['subjects']} chủ thể, "
-                          f"{registry['products']} sản phẩm mới tạo (đã có thì giữ nguyên).")
+                          f"{registry['products']} sản phẩm, {media} tin bài mới tạo "
+                          "(đã có thì giữ nguyên).")
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for user in users:
             scope = f" — {user.district}" if user.district else ""

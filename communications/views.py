@@ -1,0 +1,205 @@
+"""Pages of media coverage: list, calendar, record and edit, export, attachments, outlets."""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from communications import selectors, services
+from communications.exports import media_items_workbook
+from communications.filters import MediaItemFilter
+from communications.forms import MediaItemForm, OutletForm
+from communications.models import Outlet
+from ocop_portal.excel import xlsx_response
+from ocop_portal.permissions import (
+    can_edit_district,
+    require_edit_district,
+    require_plan_manager,
+    require_write,
+)
+
+PAGE_SIZE = 25
+
+
+def _filtered(request):
+    return MediaItemFilter(request.GET or None, request=request,
+                           queryset=selectors.media_item_list_for_user(request.user))
+
+
+def _query_string(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@require_GET
+def media_item_list(request):
+    filterset = _filtered(request)
+    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
+    without_product = request.GET.copy()
+    for key in ("product", "page"):
+        without_product.pop(key, None)
+    return render(request, "communications/mediaitem_list.html", {
+        "filter": filterset, "page_obj": page_obj, "query_string": _query_string(request),
+        "product": cleaned.get("product"), "selected_year": cleaned.get("year"),
+        "without_product": without_product.urlencode(),
+        "active_filters": sum(1 for value in cleaned.values() if value not in (None, "")),
+        "can_write": request.user.can_write_records,
+    })
+
+
+@require_GET
+def media_item_export(request):
+    filterset = _filtered(request)
+    stamp = timezone.localdate().strftime("%d-%m-%Y")
+    workbook = media_items_workbook(
+        filterset.qs, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})")
+    return xlsx_response(workbook, f"Tin bài truyền thông OCOP {stamp}.xlsx")
+
+
+@require_GET
+def media_item_detail(request, pk):
+    item = selectors.media_item_get_for_user(request.user, pk)
+    return render(request, "communications/mediaitem_detail.html", {
+        "item": item,
+        "can_edit": can_edit_district(request.user, item.district_id),
+    })
+
+
+def _duplicate_context(request, error):
+    """Which existing item a refused address points at, and whether the user may open it."""
+    existing = getattr(error, "existing", None)
+    if existing is None:
+        return None
+    visible = selectors.media_item_list_for_user(request.user).filter(pk=existing.pk).exists()
+    return {"item": existing if visible else None}
+
+
+def _form_page(request, form, item=None, duplicate=None):
+    return render(request, "communications/mediaitem_form.html", {
+        "form": form, "item": item, "duplicate": duplicate,
+        "can_add_outlet": request.user.can_manage_plan,
+    })
+
+
+def media_item_create(request):
+    require_write(request.user)
+    form = MediaItemForm(request.POST or None, request.FILES or None, user=request.user)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.media_item_create(user=request.user, **form.service_fields())
+        except ValidationError as error:
+            duplicate = _duplicate_context(request, error)
+            form.add_service_error(error)
+        else:
+            messages.success(request, f"Đã ghi nhận tin, bài “{item.title}”.")
+            return redirect("communications:detail", pk=item.pk)
+    return _form_page(request, form, duplicate=duplicate)
+
+
+def media_item_update(request, pk):
+    item = selectors.media_item_get_for_user(request.user, pk)
+    require_write(request.user)
+    require_edit_district(request.user, item.district_id)
+    form = MediaItemForm(request.POST or None, request.FILES or None, user=request.user,
+                         instance=item)
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.media_item_update(media_item=item, user=request.user,
+                                       **form.service_fields())
+        except ValidationError as error:
+            duplicate = _duplicate_context(request, error)
+            form.add_service_error(error)
+        else:
+            messages.success(request, "Đã lưu thay đổi.")
+            return redirect("communications:detail", pk=item.pk)
+    return _form_page(request, form, item=item, duplicate=duplicate)
+
+
+@require_GET
+def media_item_attachment(request, pk):
+    item = selectors.media_item_get_for_user(request.user, pk)
+    if not item.attachment:
+        raise Http404("Tin, bài này không có tệp đính kèm.")
+    try:
+        handle = item.attachment.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Không tìm thấy tệp đính kèm.") from exc
+    filename = PurePath(item.attachment.name).name
+    # Always a download, never rendered inline: the file is user-supplied.
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+@require_GET
+def media_item_open(request, pk):
+    """Go to the item's original address (pages link here, not to other hosts directly)."""
+    item = selectors.media_item_get_for_user(request.user, pk)
+    if not item.url:
+        raise Http404("Tin, bài này không có đường dẫn.")
+    return HttpResponseRedirect(item.url)
+
+
+@require_GET
+def media_calendar(request):
+    years = selectors.year_choices()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = timezone.localdate().year
+    if year not in years:
+        year = timezone.localdate().year
+    months = selectors.media_calendar_for_user(request.user, year=year)
+    elapsed = [cell for cell in months if cell.status in ("met", "missed")]
+    return render(request, "communications/media_calendar.html", {
+        "year": year, "years": years, "months": months,
+        "quota": selectors.MEDIA_MONTHLY_QUOTA,
+        "met_count": sum(cell.status == "met" for cell in elapsed),
+        "elapsed_count": len(elapsed),
+        "current": next((cell for cell in months if cell.status == "current"), None),
+        "total": sum(cell.count for cell in months),
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
+    })
+
+
+@require_GET
+def outlet_list(request):
+    return render(request, "communications/outlet_list.html", {
+        "outlets": selectors.outlet_list(), "can_manage": request.user.can_manage_plan,
+    })
+
+
+def _outlet_form_page(request, outlet=None):
+    form = OutletForm(request.POST or None, instance=outlet)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if outlet is None:
+                outlet = services.outlet_create(user=request.user, **form.cleaned_data)
+            else:
+                services.outlet_update(outlet=outlet, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã lưu cơ quan báo chí “{outlet.name}”.")
+            return redirect("communications:outlet_list")
+    return render(request, "communications/outlet_form.html", {"form": form, "outlet": outlet})
+
+
+def outlet_create(request):
+    require_plan_manager(request.user)
+    return _outlet_form_page(request)
+
+
+def outlet_update(request, pk):
+    require_plan_manager(request.user)
+    return _outlet_form_page(request, get_object_or_404(Outlet, pk=pk))
