@@ -157,6 +157,11 @@ class PlanTask(models.Model):
     def is_overdue(self) -> bool:
         return self.is_overdue_on(timezone.localdate())
 
+    @property
+    def status_colour(self) -> str:
+        return {TaskStatus.DONE: "success", TaskStatus.IN_PROGRESS: "primary"}.get(
+            self.status, "secondary")
+
 
 class PlanTaskUpdate(models.Model):
     """A dated progress note on a plan task."""
