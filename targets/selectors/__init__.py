@@ -57,6 +57,7 @@ from targets.selectors.records import (
     UnknownIndicator,
     indicator_record_kind,
     indicator_records,
+    indicator_records_label,
     indicator_records_url,
     year_span,
 )
@@ -65,7 +66,8 @@ __all__ = [
     "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
     "Breakdowns", "Figure", "IndicatorProgress", "MonthCount", "QuotaMismatch", "Status",
     "UnknownIndicator", "YearProgress", "districts_of_year", "indicator_breakdowns",
-    "indicator_progress", "indicator_record_kind", "indicator_records", "indicator_records_url",
+    "indicator_progress", "indicator_record_kind", "indicator_records",
+    "indicator_records_label", "indicator_records_url",
     "indicator_report_data", "overdue_plan_tasks", "plan_for_year", "plan_indicators",
     "plan_quotas", "plan_task_get", "plan_tasks", "plan_years", "progress_mismatches",
     "quota_history", "quota_mismatches", "year_span",

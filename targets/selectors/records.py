@@ -30,16 +30,24 @@ from products.models import (
     CertificateStatus,
     Evaluation,
     Product,
+    ProductGroup,
     QualityCertification,
     Traceability,
 )
 from subjects.models import Linkage, Subject, SupportRecord
+from targets.models import Indicator
 
 PRODUCT, SUBJECT, MEDIA = "product", "subject", "media"
 MEDIA_CODE = "media_items_monthly"
 RECOGNISED_STARS = (3, 4, 5)
 EXPIRY_WINDOWS = {"expiring_30": 30, "expiring_90": 90}
 LIST_URLS = {PRODUCT: "/products/", SUBJECT: "/subjects/", MEDIA: "/communications/"}
+RECORD_LABELS = {
+    "recognised": "Sản phẩm OCOP có giấy chứng nhận còn hiệu lực trong năm",
+    "expired": "Sản phẩm có giấy chứng nhận OCOP đã hết hạn",
+    "expiring_30": "Sản phẩm có giấy chứng nhận OCOP hết hạn trong 30 ngày tới",
+    "expiring_90": "Sản phẩm có giấy chứng nhận OCOP hết hạn trong 90 ngày tới",
+}
 
 
 class UnknownIndicator(ValueError):
@@ -218,3 +226,29 @@ def counts_by_district(queryset: QuerySet) -> Counter:
     rows = queryset.values("district_id").annotate(n=Count("pk")).order_by()
     return Counter({row["district_id"]: row["n"] for row in rows})
 
+
+def indicator_records_label(code: str, *, year: int, district=None) -> str:
+    """What a list filtered by `code` shows, in words, for its heading."""
+    indicator_record_kind(code)  # refuses unknown codes
+    name, argument = _parse_code(code)
+    if name in INDICATOR_CODES:
+        indicator = Indicator.objects.filter(code=name).first()
+        what = indicator.name if indicator else name
+    elif name == "month":
+        what = f"Tin, bài đăng trong tháng {argument}"
+    elif name == "stars":
+        what = f"Sản phẩm OCOP {argument} sao"
+    elif name == "group":
+        group = ProductGroup.objects.filter(pk=argument).first()
+        what = f"Sản phẩm OCOP nhóm {group.name if group else argument}"
+    else:
+        what = RECORD_LABELS[name]
+    if name in EXPIRY_WINDOWS or name == "expired":
+        label = f"{what} (tính đến hôm nay)"
+    else:
+        label = f"{what}, năm {year}" if name != "month" else f"{what}/{year}"
+    if district is not None:
+        unit = district if isinstance(district, District) else District.objects.filter(
+            code=str(district)).first()
+        label += f" – {unit.full_name if unit else district}"
+    return label

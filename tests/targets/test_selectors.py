@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from products.models import ProductGroup
 from products.services import certificate_revoke
@@ -15,6 +17,7 @@ from targets.selectors import (
     indicator_progress,
     indicator_record_kind,
     indicator_records,
+    indicator_records_label,
     indicator_records_url,
 )
 from tests.factories import ProductFactory, SubjectFactory, district, office_user, recognise
@@ -453,3 +456,44 @@ def test_links_point_at_the_list_of_each_kind_of_record():
         "/communications/?year=2024&month=5&district=066")
     assert indicator_records_url("media_items_monthly", year=2024) == (
         "/communications/?year=2024")
+
+
+def test_labels_say_what_a_filtered_list_holds(cho_don):
+    top = ProductGroup.objects.get(criteria_version="148/2023", code="2")
+    assert indicator_records_label("new_products_3star", year=2024) == (
+        "Sản phẩm mới đạt 3 sao trở lên, năm 2024")
+    assert indicator_records_label("linkage_subjects", year=2024, district="064") == (
+        "Chủ thể tham gia liên kết sản xuất và tiêu thụ sản phẩm, năm 2024 – Huyện Chợ Đồn")
+    assert indicator_records_label("stars:5", year=2023, district=cho_don) == (
+        "Sản phẩm OCOP 5 sao, năm 2023 – Huyện Chợ Đồn")
+    assert indicator_records_label(f"group:{top.pk}", year=2024) == (
+        "Sản phẩm OCOP nhóm Đồ uống, năm 2024")
+    assert indicator_records_label("month:5", year=2024) == "Tin, bài đăng trong tháng 5/2024"
+    assert indicator_records_label("expiring_30", year=2024) == (
+        "Sản phẩm có giấy chứng nhận OCOP hết hạn trong 30 ngày tới (tính đến hôm nay)")
+
+
+def _engine_queries(year=2024):
+    with CaptureQueriesContext(connection) as queries:
+        indicator_progress(year=year)
+        indicator_breakdowns(year=year)
+    return len(queries)
+
+
+def _spread(count):
+    for index in range(count):
+        code = ["058", CHO_DON, NA_RI][index % 3]
+        subject = SubjectFactory(district=district(code), first_year_in_programme=2024)
+        product = ProductFactory(subject=subject)
+        recognise(product, stars=3 + index % 3, decision_date=D(2023 + index % 2, 3, 3))
+        if index % 2:
+            linkage(subject, D(2024, 1, 1))
+            media_item(dt.datetime(2024, 1 + index % 12, 5, 9), district=subject.district)
+
+
+def test_the_engine_takes_a_fixed_number_of_queries(reference_data):
+    empty = _engine_queries()
+    _spread(6)
+    few = _engine_queries()
+    _spread(60)
+    assert empty == few == _engine_queries() == 16
