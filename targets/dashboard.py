@@ -51,9 +51,16 @@ class Number:
 class Month:
     month: int
     items: int
-    met: bool | None
-    begun: bool
+    met: bool | None  # None on a district's dashboard: the quota is the province's
+    ended: bool
     url: str
+
+    @property
+    def state(self) -> str:
+        """met, missed (an ended month below the quota) or open (not judged)."""
+        if self.met:
+            return "met"
+        return "missed" if self.met is False and self.ended else "open"
 
 
 def years_offered(today: dt.date) -> list[int]:
@@ -85,11 +92,12 @@ def _card(item: IndicatorProgress, year: int, district_code: str | None) -> dict
                   else [m.items for m in item.months])
         card["months"] = [
             Month(month=m.month, items=counts[m.month - 1],
-                  met=m.met if district_code is None else None, begun=m.begun,
+                  met=m.met if district_code is None else None, ended=m.ended,
                   url=_media_url(year, m.month, district_code))
             for m in item.months
         ]
         card["items"] = sum(counts)
+        card["items_per_month"] = item.items_per_month
         card["items_url"] = _media_url(year, None, district_code)
     return card
 

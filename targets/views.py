@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ocop_portal.models import District
 from ocop_portal.permissions import require_plan_manager
 from targets import selectors, services
 from targets.dashboard import dashboard_context, default_year, district_rows, years_offered
@@ -39,7 +38,7 @@ def dashboard(request):
 
 @require_GET
 def dashboard_district(request, code):
-    district = get_object_or_404(District, code=code)
+    district = selectors.district_get(code)
     year, year_form = _year(request)
     context = dashboard_context(year=year, district=district)
     context.update(year_form=year_form, districts=context["progress"].districts)
@@ -48,12 +47,8 @@ def dashboard_district(request, code):
 
 def _plan(request) -> Plan:
     """The plan of the year asked for, else the latest plan; 404 when there is none."""
-    plans = Plan.objects.order_by("-year")
     year = request.GET.get("year", "")
-    plan = plans.filter(year=int(year)).first() if year.isdigit() else plans.first()
-    if plan is None:
-        raise Http404("Chưa có kế hoạch cho năm này.")
-    return plan
+    return selectors.plan_get(int(year) if year.isdigit() else None)
 
 
 @require_GET
@@ -61,10 +56,10 @@ def plan_detail(request):
     plan = _plan(request)
     progress = selectors.indicator_progress(year=plan.year)
     return render(request, "targets/plan_detail.html", {
-        "plan": plan, "progress": progress, "plans": Plan.objects.order_by("-year"),
+        "plan": plan, "progress": progress, "plans": selectors.plan_list(),
         "district_rows": district_rows(progress, plan.year),
         "mismatches": selectors.progress_mismatches(progress),
-        "task_count": plan.tasks.count(),
+        "task_count": len(selectors.plan_tasks(plan)),
     })
 
 
@@ -149,7 +144,7 @@ def task_create(request):
 def task_detail(request, pk):
     task = selectors.plan_task_get(pk)
     return render(request, "targets/task_detail.html", {
-        "task": task, "plan": task.plan, "updates": task.updates.all(),
+        "task": task, "plan": task.plan, "updates": selectors.plan_task_updates(task),
         "today": timezone.localdate(), "can_manage": request.user.can_manage_plan,
         "note_form": PlanTaskUpdateForm(initial={"date": timezone.localdate()}),
     })
@@ -184,6 +179,6 @@ def task_note_add(request, pk):
         messages.success(request, "Đã ghi cập nhật tiến độ.")
         return redirect("targets:task_detail", pk=task.pk)
     return render(request, "targets/task_detail.html", {
-        "task": task, "plan": task.plan, "updates": task.updates.all(),
+        "task": task, "plan": task.plan, "updates": selectors.plan_task_updates(task),
         "today": timezone.localdate(), "can_manage": True, "note_form": form,
     })

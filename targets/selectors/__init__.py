@@ -25,12 +25,16 @@ Codes of `indicator_records`:
 
 from targets.selectors.breakdowns import Breakdown, Breakdowns, indicator_breakdowns
 from targets.selectors.plans import (
+    district_get,
     districts_of_year,
     overdue_plan_tasks,
     plan_for_year,
+    plan_get,
     plan_indicators,
+    plan_list,
     plan_quotas,
     plan_task_get,
+    plan_task_updates,
     plan_tasks,
     plan_years,
     quota_history,
@@ -65,10 +69,10 @@ from targets.selectors.records import (
 __all__ = [
     "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
     "Breakdowns", "Figure", "IndicatorProgress", "MonthCount", "QuotaMismatch", "Status",
-    "UnknownIndicator", "YearProgress", "districts_of_year", "indicator_breakdowns",
-    "indicator_progress", "indicator_record_kind", "indicator_records",
-    "indicator_records_label", "indicator_records_url",
-    "indicator_report_data", "overdue_plan_tasks", "plan_for_year", "plan_indicators",
-    "plan_quotas", "plan_task_get", "plan_tasks", "plan_years", "progress_mismatches",
-    "quota_history", "quota_mismatches", "year_span",
+    "UnknownIndicator", "YearProgress", "district_get", "districts_of_year",
+    "indicator_breakdowns", "indicator_progress", "indicator_record_kind", "indicator_records",
+    "indicator_records_label", "indicator_records_url", "indicator_report_data",
+    "overdue_plan_tasks", "plan_for_year", "plan_get", "plan_indicators", "plan_list",
+    "plan_quotas", "plan_task_get", "plan_task_updates", "plan_tasks", "plan_years",
+    "progress_mismatches", "quota_history", "quota_mismatches", "year_span",
 ]

@@ -18,6 +18,23 @@ def districts_of_year(year: int) -> list[District]:
                 .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
 
 
+def district_get(code: str) -> District:
+    """A district by its code, or 404."""
+    return get_object_or_404(District, code=code)
+
+
+def plan_get(year: int | None = None) -> Plan:
+    """The plan of `year`, else (no year given) the latest plan; 404 when there is none."""
+    plans = Plan.objects.order_by("-year")
+    return get_object_or_404(plans.filter(year=year)) if year else get_object_or_404(
+        plans[:1])
+
+
+def plan_list() -> list[Plan]:
+    """Every plan, newest first."""
+    return list(Plan.objects.order_by("-year"))
+
+
 def plan_for_year(year: int) -> Plan | None:
     """The plan of the year, if there is one."""
     return Plan.objects.filter(year=year).first()
@@ -54,6 +71,11 @@ def plan_tasks(plan: Plan) -> list[PlanTask]:
 def plan_task_get(pk) -> PlanTask:
     """A plan task, or 404."""
     return get_object_or_404(PlanTask.objects.select_related("plan"), pk=pk)
+
+
+def plan_task_updates(task: PlanTask) -> list:
+    """A task's progress notes, newest first, with their authors."""
+    return list(task.updates.select_related("author").order_by("-date", "-pk"))
 
 
 @dataclass(frozen=True)

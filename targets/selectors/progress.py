@@ -122,6 +122,7 @@ class MonthCount:
     items: int
     met: bool
     begun: bool
+    ended: bool
 
 
 @dataclass
@@ -133,6 +134,7 @@ class IndicatorProgress:
     months: list[MonthCount] = field(default_factory=list)
     items: int = 0  # media: items published in the year
     district_months: dict[str, list[int]] = field(default_factory=dict)  # media, by code
+    items_per_month: int = 0  # media: the items that make a month met
 
     @property
     def code(self) -> str:
@@ -189,12 +191,14 @@ def _media_progress(indicator, quotas, districts, year, today, closed) -> Indica
         if district_id in codes:
             district_months[codes[district_id]][month - 1] += n
     begun = months_begun(year, today)
-    months = [MonthCount(month=m, items=by_month[m], met=by_month[m] >= per_month,
-                         begun=m <= begun) for m in range(1, 13)]
-    months_met = sum(1 for m in months if m.met)
     # A month counts as due once it has ended; the current month is still open.
     ended = 12 if closed else max(begun - 1, 0)
-    total = Figure(quota=quota, actual=months_met, target=12, expected=ended / 12, closed=closed)
+    months = [MonthCount(month=m, items=by_month[m], met=by_month[m] >= per_month,
+                         begun=m <= begun, ended=m <= ended) for m in range(1, 13)]
+    months_met = sum(1 for m in months if m.met)
+    # Without a quota there is nothing to judge against, though months are still counted.
+    total = Figure(quota=quota, actual=months_met, target=12 if quota else None,
+                   expected=ended / 12, closed=closed)
     district_figures = {
         d.code: Figure(quota=None, actual=by_district[d.pk], target=None, expected=0.0,
                        closed=closed)
@@ -202,7 +206,8 @@ def _media_progress(indicator, quotas, districts, year, today, closed) -> Indica
     }
     return IndicatorProgress(indicator=indicator, kind=MEDIA, total=total,
                              districts=district_figures, months=months,
-                             items=sum(by_month.values()), district_months=district_months)
+                             items=sum(by_month.values()), district_months=district_months,
+                             items_per_month=per_month)
 
 
 def indicator_progress(*, year: int, today: dt.date | None = None,
@@ -251,15 +256,16 @@ def _mismatches(indicators, quotas) -> list[QuotaMismatch]:
 
 def quota_mismatches(plan: Plan | None) -> list[QuotaMismatch]:
     """Indicators split by district whose district quotas do not add up to the provincial
-    total (a missing total or missing district quotas count as not adding up)."""
-    if plan is None:
+    total (a missing total or missing district quotas count as not adding up); none in a year
+    without districts."""
+    if plan is None or not districts_of_year(plan.year):
         return []
     return _mismatches(Indicator.objects.filter(appendix__isnull=False), plan_quotas(plan))
 
 
 def progress_mismatches(progress: YearProgress) -> list[QuotaMismatch]:
     """The same check on figures already computed, without a query."""
-    if progress.plan is None:
+    if progress.plan is None or not progress.districts:
         return []
     quotas = {}
     for item in progress.indicators:
