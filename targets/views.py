@@ -22,10 +22,10 @@ HISTORY_PAGE_SIZE = 50
 
 def _year(request) -> tuple[int, YearForm]:
     today = timezone.localdate()
-    form = YearForm(request.GET or None, years=years_offered(today))
+    years = years_offered(today)
+    form = YearForm(request.GET or None, years=years)
     year = form.cleaned_data["year"] if form.is_valid() else default_year(today)
-    form = YearForm(initial={"year": year}, years=years_offered(today))
-    return year, form
+    return year, YearForm(initial={"year": year}, years=years)
 
 
 @require_GET
