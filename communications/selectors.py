@@ -86,8 +86,8 @@ class MonthCell:
         return f"Tháng {self.month}"
 
 
-def _month_status(year, month, count, today: dt.date) -> str:
-    if count >= MEDIA_MONTHLY_QUOTA:
+def _month_status(year, month, count, today: dt.date, quota: int) -> str:
+    if count >= quota:
         return "met"
     if (year, month) < (today.year, today.month):
         return "missed"
@@ -96,7 +96,8 @@ def _month_status(year, month, count, today: dt.date) -> str:
     return "future"
 
 
-def media_calendar_for_user(user, *, year: int, today: dt.date | None = None) -> list[MonthCell]:
+def media_calendar_for_user(user, *, year: int, today: dt.date | None = None,
+                            quota: int = MEDIA_MONTHLY_QUOTA) -> list[MonthCell]:
     """The 12 months of `year` with their counts against the monthly quota, from
     `media_month_counts`: province-wide for those who see every district (items without a
     district included), the officer's own district for a district officer."""
@@ -106,6 +107,6 @@ def media_calendar_for_user(user, *, year: int, today: dt.date | None = None) ->
     for (district_id, month), count in counts.items():
         if user.sees_all_districts or district_id == user.district_id:
             totals[month] += count
-    return [MonthCell(year=year, month=month, count=count, quota=MEDIA_MONTHLY_QUOTA,
-                      status=_month_status(year, month, count, today))
+    return [MonthCell(year=year, month=month, count=count, quota=quota,
+                      status=_month_status(year, month, count, today, quota))
             for month, count in totals.items()]

@@ -23,6 +23,7 @@ from ocop_portal.permissions import (
     require_plan_manager,
     require_write,
 )
+from targets.selectors import media_items_per_month
 
 PAGE_SIZE = 25
 
@@ -158,11 +159,13 @@ def media_calendar(request):
         year = timezone.localdate().year
     if year not in years:
         year = timezone.localdate().year
-    months = selectors.media_calendar_for_user(request.user, year=year)
+    # The plan's monthly quota decides a met month, as on the dashboard.
+    quota = media_items_per_month(year)
+    months = selectors.media_calendar_for_user(request.user, year=year, quota=quota)
     elapsed = [cell for cell in months if cell.status in ("met", "missed")]
     return render(request, "communications/media_calendar.html", {
         "year": year, "years": years, "months": months,
-        "quota": selectors.MEDIA_MONTHLY_QUOTA,
+        "quota": quota,
         "met_count": sum(cell.status == "met" for cell in elapsed),
         "elapsed_count": len(elapsed),
         "current": next((cell for cell in months if cell.status == "current"), None),

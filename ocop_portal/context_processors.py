@@ -6,10 +6,12 @@ EVERYONE = tuple(Role)
 
 # (label, url name, Bootstrap icon, roles that see the entry), in menu order.
 NAVIGATION = [
-    ("Tổng quan", "home", "speedometer2", EVERYONE),
+    ("Tổng quan", "dashboard:province", "speedometer2", EVERYONE),
     ("Sản phẩm", "products:list", "box-seam", EVERYONE),
     ("Chủ thể", "subjects:list", "people", EVERYONE),
     ("Truyền thông", "communications:list", "megaphone", EVERYONE),
+    ("Kế hoạch", "targets:plan_detail", "clipboard-check",
+     (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
 ]
 
 

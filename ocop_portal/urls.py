@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from ocop_portal import views
 
@@ -9,7 +10,9 @@ admin.site.site_title = "Quản trị OCOP Bắc Kạn"
 admin.site.index_title = "Dữ liệu và người dùng"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", RedirectView.as_view(pattern_name="dashboard:province"), name="home"),
+    path("dashboard/", include("targets.dashboard_urls")),
+    path("targets/", include("targets.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),

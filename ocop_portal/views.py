@@ -1,15 +1,10 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ocop_portal.health import broker_status, database_status
-
-
-def home(request):
-    return render(request, "home.html")
 
 
 @login_not_required

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from ocop_portal.filters import StrictFilterSet
 from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
@@ -17,7 +18,7 @@ EXPIRING_CHOICES = [(30, "Hết hạn trong 30 ngày"), (90, "Hết hạn trong 
 YES_NO = [("co", "Có"), ("khong", "Không")]
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(StrictFilterSet):
     q = django_filters.CharFilter(label="Tìm kiếm", method="filter_search",
                                   widget=forms.TextInput(attrs={
                                       "placeholder": "Tên sản phẩm, chủ thể (không cần dấu)"}))

@@ -34,30 +34,36 @@ from products.forms import (
     TraceabilityForm,
 )
 from products.models import Certificate
+from targets.drilldown import indicator_filter
 
 PAGE_SIZE = 50
 
 
 def _filtered_products(request):
-    """The products the list shows for these filters, in the user's scope."""
+    """The products the list shows for these filters (and a dashboard number's drill-through),
+    in the user's scope."""
     products = selectors.product_list_for_user(request.user)
+    indicator = indicator_filter(request.GET, kind="product")
+    if indicator:
+        products = indicator.apply(products)
     product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
-    return product_filter, product_filter.qs.order_by("name", "pk")
+    return product_filter, product_filter.qs.order_by("name", "pk"), indicator
 
 
 def product_list(request):
-    product_filter, queryset = _filtered_products(request)
+    product_filter, queryset, indicator = _filtered_products(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "products/product_list.html", {
         "filter": product_filter,
         "page_obj": page,
         "products": page.object_list,
+        "indicator": indicator,
         "query_string": querystring_without_page(request.GET),
     })
 
 
 def product_export(request):
-    _, queryset = _filtered_products(request)
+    _, queryset, _ = _filtered_products(request)
     today = timezone.localdate()
     scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
     title = f"Danh sách sản phẩm OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"

@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
 
+from ocop_portal.filters import StrictFilterSet
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
 from subjects.models import SubjectType
 
 
-class SubjectFilter(django_filters.FilterSet):
+class SubjectFilter(StrictFilterSet):
     q = django_filters.CharFilter(label="Tìm kiếm", method="filter_search",
                                   widget=forms.TextInput(attrs={
                                       "placeholder": "Tên, mã số thuế, người đại diện"}))

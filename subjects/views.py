@@ -25,28 +25,34 @@ from subjects import selectors, services
 from subjects.exports import subject_workbook
 from subjects.filters import SubjectFilter
 from subjects.forms import LinkageForm, SubjectForm, SupportRecordForm
+from targets.drilldown import indicator_filter
 
 PAGE_SIZE = 50
 
 
 def _filtered_subjects(request):
-    """The producers the list shows for these filters, in the user's scope."""
-    subject_filter = SubjectFilter(request.GET, user=request.user,
-                                   queryset=selectors.subject_list_for_user(request.user))
-    return subject_filter, subject_filter.qs.order_by("name", "pk")
+    """The producers the list shows for these filters (and a dashboard number's
+    drill-through), in the user's scope."""
+    subjects = selectors.subject_list_for_user(request.user)
+    indicator = indicator_filter(request.GET, kind="subject")
+    if indicator:
+        subjects = indicator.apply(subjects)
+    subject_filter = SubjectFilter(request.GET, user=request.user, queryset=subjects)
+    return subject_filter, subject_filter.qs.order_by("name", "pk"), indicator
 
 
 def subject_list(request):
-    subject_filter, queryset = _filtered_subjects(request)
+    subject_filter, queryset, indicator = _filtered_subjects(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "subjects/subject_list.html", {
         "filter": subject_filter, "page_obj": page, "subjects": page.object_list,
+        "indicator": indicator,
         "query_string": querystring_without_page(request.GET),
     })
 
 
 def subject_export(request):
-    _, queryset = _filtered_subjects(request)
+    _, queryset, _ = _filtered_subjects(request)
     today = timezone.localdate()
     scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
     title = f"Danh sách chủ thể OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"

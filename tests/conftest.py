@@ -11,6 +11,7 @@ from ocop_portal.models import Commune, District, Role, User
 from ocop_portal.services import administrative_units_load
 from products.models import ProductGroup
 from products.taxonomy import product_groups_load
+from targets.services import plan_180_load
 
 CHO_DON = "064"
 NA_RI = "066"
@@ -36,6 +37,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def load_reference_data():
     administrative_units_load()
     product_groups_load()
+    plan_180_load()
 
 
 @pytest.fixture

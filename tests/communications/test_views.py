@@ -95,7 +95,10 @@ def test_a_crafted_district_filter_shows_no_other_districts_items(district_offic
     MediaItemFactory(district=None)
     response = _client(district_officer).get("/communications/", {"district": "066"})
     assert response.status_code == 200
-    assert _titles(response) == [own.title]
+    # Na Rì is not the officer's to see: nothing is listed, not even their own items.
+    assert _titles(response) == []
+    assert "district" in response.context["filter"].form.errors
+    assert _titles(_client(district_officer).get("/communications/")) == [own.title]
 
 
 @pytest.mark.parametrize("count", [5, 60])
@@ -335,8 +338,10 @@ def test_export_holds_only_the_officers_district_even_with_a_crafted_filter(
                            author="Ma Văn Đức")
     MediaItemFactory(district=na_ri, title="Miến dong Côn Minh")
     MediaItemFactory(district=None, title="Tin toàn tỉnh")
-    response = _client(district_officer).get("/communications/export.xlsx", {"district": "066"})
-    assert response.status_code == 200
+    crafted = _client(district_officer).get("/communications/export.xlsx", {"district": "066"})
+    assert crafted.status_code == 200
+    assert _rows(crafted)[1] == []
+    response = _client(district_officer).get("/communications/export.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     header, rows = _rows(response)
     assert header[2] == "Tiêu đề"

@@ -31,7 +31,8 @@ def test_login_lands_on_home_and_logout_returns_to_login(district_officer):
     response = _login(client, district_officer.username, "mat-khau-thu-2024")
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/").status_code == 200
+    assert client.get("/")["Location"] == "/dashboard/"
+    assert client.get("/dashboard/").status_code == 200
     response = client.post("/accounts/logout/")
     assert response["Location"] == "/accounts/login/"
     assert client.get("/").status_code == 302

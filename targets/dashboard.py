@@ -1,0 +1,191 @@
+"""The dashboards' content: the engine's figures laid out for the templates and the charts, each
+number paired with the link to the records behind it. Nothing here counts."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ocop_portal.models import District
+from targets.selectors import (
+    STATUS_RULE,
+    Breakdown,
+    Figure,
+    IndicatorProgress,
+    indicator_breakdowns,
+    indicator_progress,
+    indicator_records_url,
+    overdue_plan_tasks,
+    plan_years,
+    progress_mismatches,
+)
+
+FIRST_YEAR = 2019
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number of the district table. `measure` says what the number is: the indicator's
+    actual, or (media, in the total row) the items of the year rather than the months met."""
+
+    figure: Figure
+    url: str
+    code: str
+    district_code: str = ""
+    measure: str = "actual"
+
+    @property
+    def value(self) -> int:
+        return self.figure.actual
+
+
+@dataclass(frozen=True)
+class Number:
+    label: str
+    count: int
+    url: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Month:
+    month: int
+    items: int
+    met: bool | None  # None on a district's dashboard: the quota is the province's
+    ended: bool
+    url: str
+
+    @property
+    def state(self) -> str:
+        """met, missed (an ended month below the quota) or open (not judged)."""
+        if self.met:
+            return "met"
+        return "missed" if self.met is False and self.ended else "open"
+
+
+def years_offered(today: dt.date) -> list[int]:
+    """The years of the selector: every plan's year and each year since 2019, newest first."""
+    return sorted(set(plan_years()) | set(range(FIRST_YEAR, today.year + 1)), reverse=True)
+
+
+def default_year(today: dt.date) -> int:
+    """This year when it has a plan, else the latest plan's year up to now, else this year."""
+    years = [y for y in plan_years() if y <= today.year]
+    if today.year in years or not years:
+        return today.year
+    return years[-1]
+
+
+def _media_url(year: int, month: int | None, district_code: str | None) -> str:
+    code = f"month:{month}" if month else "media_items_monthly"
+    return indicator_records_url(code, year=year, district_code=district_code)
+
+
+def _card(item: IndicatorProgress, year: int, district_code: str | None) -> dict:
+    figure = item.total if district_code is None else item.districts[district_code]
+    card = {
+        "indicator": item.indicator, "figure": figure, "is_media": item.is_media,
+        "url": indicator_records_url(item.code, year=year, district_code=district_code),
+    }
+    if item.is_media and district_code is None:
+        # The province figure is a number of months met: its records are the calendar's months.
+        card["url"] = f"{reverse('communications:calendar')}?year={year}"
+    if item.is_media:
+        counts = (item.district_months[district_code] if district_code
+                  else [m.items for m in item.months])
+        card["months"] = [
+            Month(month=m.month, items=counts[m.month - 1],
+                  met=m.met if district_code is None else None, ended=m.ended,
+                  url=_media_url(year, m.month, district_code))
+            for m in item.months
+        ]
+        card["items"] = sum(counts)
+        card["items_per_month"] = item.items_per_month
+        card["items_url"] = _media_url(year, None, district_code)
+    return card
+
+
+def _numbers(breakdowns: list[Breakdown], year: int, district_code: str | None) -> list[Number]:
+    return [Number(label=b.label, count=b.count(district_code), code=b.code,
+                   url=indicator_records_url(b.code, year=year, district_code=district_code))
+            for b in breakdowns]
+
+
+def district_rows(progress, year: int) -> list[dict]:
+    return [
+        {"district": district,
+         "cells": [Cell(item.districts[district.code],
+                        indicator_records_url(item.code, year=year, district_code=district.code),
+                        item.code, district.code)
+                   for item in progress.indicators]}
+        for district in progress.districts
+    ]
+
+
+def _total_row(progress, year: int) -> list[Cell]:
+    cells = []
+    for item in progress.indicators:
+        url = indicator_records_url(item.code, year=year)
+        if item.is_media:
+            # The column holds items, so the total row shows the year's items too.
+            items = Figure(quota=None, actual=item.items, target=None, expected=0.0,
+                           closed=progress.closed)
+            cells.append(Cell(items, url, item.code, measure="items"))
+        else:
+            cells.append(Cell(item.total, url, item.code))
+    return cells
+
+
+def _province_chart(progress) -> dict:
+    series = []
+    for item in progress.indicators:
+        figures = [item.districts[d.code] for d in progress.districts]
+        series.append({
+            "code": item.code, "label": item.indicator.short_name,
+            "unit": "tin, bài" if item.is_media else item.indicator.unit,
+            "quota": [f.quota for f in figures], "actual": [f.actual for f in figures],
+        })
+    return {"labels": [d.name for d in progress.districts], "series": series}
+
+
+def _district_chart(progress, district_code: str) -> dict:
+    counted = [item for item in progress.indicators if not item.is_media]
+    return {
+        "labels": [item.indicator.short_name for item in counted],
+        "series": [{
+            "code": "district", "label": "Thực hiện so với chỉ tiêu", "unit": "",
+            "quota": [item.districts[district_code].quota for item in counted],
+            "actual": [item.districts[district_code].actual for item in counted],
+        }],
+    }
+
+
+def dashboard_context(*, year: int, district: District | None = None,
+                      today: dt.date | None = None) -> dict:
+    """Everything a dashboard shows for `year`, for the province or for one district."""
+    today = today or timezone.localdate()
+    progress = indicator_progress(year=year, today=today, also_district=district)
+    breakdowns = indicator_breakdowns(year=year, today=today)
+    code = district.code if district else None
+    stars = _numbers(breakdowns.stars, year, code)
+    context = {
+        "year": year, "today": today, "district": district, "progress": progress,
+        "plan": progress.plan, "status_rule": STATUS_RULE,
+        "time_elapsed_percent": round(progress.time_elapsed * 100),
+        "cards": [_card(item, year, code) for item in progress.indicators],
+        "recognised": _numbers([breakdowns.recognised], year, code)[0],
+        "stars": stars,
+        "groups": [n for n in _numbers(breakdowns.groups, year, code) if n.count],
+        "radar": _numbers(breakdowns.radar, year, code),
+        "overdue_tasks": overdue_plan_tasks(today=today),
+        "mismatches": progress_mismatches(progress),
+        "stars_chart": {"labels": [n.label for n in stars], "counts": [n.count for n in stars]},
+    }
+    if district is None:
+        context["district_rows"] = district_rows(progress, year)
+        context["total_row"] = _total_row(progress, year)
+        context["chart"] = _province_chart(progress)
+    else:
+        context["chart"] = _district_chart(progress, code)
+    return context

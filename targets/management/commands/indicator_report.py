@@ -1,0 +1,64 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ocop_portal.models import District
+from targets.selectors import indicator_progress, indicator_report_data
+
+
+def _cell(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def _percent(ratio) -> str:
+    return "–" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+class Command(BaseCommand):
+    help = (
+        "Chỉ tiêu, kết quả thực hiện và tỷ lệ của từng chỉ tiêu Kế hoạch OCOP trong năm, theo "
+        "từng huyện và toàn tỉnh (cùng số liệu với trang Tổng quan)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="Năm kế hoạch, ví dụ 2024.")
+        parser.add_argument("--format", choices=["json", "table"], default="table",
+                            help="json hoặc table (mặc định: table).")
+        parser.add_argument("--district", metavar="CODE",
+                            help="Chỉ liệt kê một huyện, theo mã (ví dụ 064).")
+
+    def handle(self, *args, year, format, district, **options):
+        if not 2000 <= year <= 2100:
+            raise CommandError(f"Năm {year} không hợp lệ.")
+        also = None
+        if district:
+            also = District.objects.filter(code=district).first()
+            if also is None:
+                raise CommandError(f"Không có huyện mã {district}.")
+        progress = indicator_progress(year=year, also_district=also)
+        data = indicator_report_data(progress, district_code=district)
+        if format == "json":
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        self._table(data)
+
+    def _table(self, data):
+        plan = data["plan"] or "chưa có kế hoạch"
+        self.stdout.write(f"Kế hoạch {plan} – năm {data['year']}")
+        header = f"{'Đơn vị':<22} {'Chỉ tiêu':>9} {'Thực hiện':>10} {'Tỷ lệ':>7}"
+        for indicator in data["indicators"]:
+            self.stdout.write("")
+            self.stdout.write(f"{indicator['name']} ({indicator['code']}, {indicator['unit']})")
+            if "months_elapsed" in indicator:
+                self.stdout.write(
+                    f"  Số tháng đạt: {indicator['actual']}/12 (đã qua "
+                    f"{indicator['months_elapsed']} tháng); {indicator['items']} tin, bài. "
+                    "Theo huyện: số tin, bài gắn với huyện.")
+            self.stdout.write("  " + header)
+            for row in indicator["districts"]:
+                self.stdout.write(
+                    f"  {row['full_name']:<22} {_cell(row['quota']):>9} "
+                    f"{_cell(row['actual']):>10} {_percent(row['ratio']):>7}")
+            self.stdout.write(
+                f"  {'Toàn tỉnh':<22} {_cell(indicator['quota']):>9} "
+                f"{_cell(indicator['actual']):>10} {_percent(indicator['ratio']):>7}")

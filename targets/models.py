@@ -1,0 +1,183 @@
+"""Plan 180/KH-UBND and its kind: the plan, the indicators it sets quotas for, the quotas (the
+provincial total and each district's share), and the plan's contents as tasks with progress
+notes."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from ocop_portal.models import District
+from subjects.models import YEAR_VALIDATORS
+
+
+class Plan(models.Model):
+    """A yearly OCOP plan of the province (kế hoạch thực hiện Chương trình OCOP năm ...)."""
+
+    number = models.CharField("Số hiệu", max_length=50, unique=True)
+    issued_on = models.DateField("Ngày ban hành")
+    year = models.PositiveSmallIntegerField("Năm kế hoạch", unique=True,
+                                            validators=YEAR_VALIDATORS)
+    title = models.CharField("Trích yếu", max_length=500)
+    issuer = models.CharField("Cơ quan ban hành", max_length=255, default="UBND tỉnh Bắc Kạn")
+    signer = models.CharField("Người ký", max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "Kế hoạch"
+        verbose_name_plural = "Kế hoạch"
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Kế hoạch số {self.number} ngày {self.issued_on:%d/%m/%Y}"
+
+
+class Appendix(models.IntegerChoices):
+    PL1 = 1, "Phụ lục 1"
+    PL2 = 2, "Phụ lục 2"
+
+
+class Indicator(models.Model):
+    """What a quota counts. How it is counted lives in targets.selectors (one function per code);
+    the texts here are what users read beside every number."""
+
+    code = models.SlugField("Mã", max_length=50, unique=True)
+    name = models.CharField("Tên chỉ tiêu", max_length=255)
+    short_name = models.CharField("Tên ngắn", max_length=80)
+    unit = models.CharField("Đơn vị tính", max_length=50)
+    appendix = models.PositiveSmallIntegerField(
+        "Phụ lục", choices=Appendix.choices, null=True, blank=True,
+        help_text="Để trống nếu chỉ tiêu không chia theo huyện.")
+    position = models.PositiveSmallIntegerField("Thứ tự", default=0)
+    definition = models.TextField("Nội dung chỉ tiêu trong kế hoạch")
+    counting_rule = models.TextField("Cách đếm")
+
+    class Meta:
+        verbose_name = "Chỉ tiêu"
+        verbose_name_plural = "Chỉ tiêu"
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_district_quotas(self) -> bool:
+        return self.appendix is not None
+
+
+class Quota(models.Model):
+    """A plan's figure for an indicator: the provincial total (no district) or a district's share.
+    Changed only through targets.services.quotas_set, which records who, when and why."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas",
+                             verbose_name="Kế hoạch")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="quotas",
+                                  verbose_name="Chỉ tiêu")
+    district = models.ForeignKey(District, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="quotas", verbose_name="Huyện/Thành phố",
+                                 help_text="Để trống cho chỉ tiêu của toàn tỉnh.")
+    value = models.PositiveIntegerField("Chỉ tiêu", validators=[MinValueValidator(0)])
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "Chỉ tiêu giao"
+        verbose_name_plural = "Chỉ tiêu giao"
+        ordering = ["plan", "indicator__position", "district__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "indicator", "district"], condition=Q(district__isnull=False),
+                name="quota_unique_per_district",
+                violation_error_message="Huyện này đã có chỉ tiêu cho nội dung này."),
+            # NULL is distinct from NULL in a unique index: the provincial total needs its own.
+            models.UniqueConstraint(
+                fields=["plan", "indicator"], condition=Q(district__isnull=True),
+                name="quota_unique_province_total",
+                violation_error_message="Kế hoạch đã có chỉ tiêu toàn tỉnh cho nội dung này."),
+        ]
+
+    def __str__(self):
+        where = self.district.name if self.district_id else "Toàn tỉnh"
+        return f"{self.indicator.short_name} – {where}: {self.value}"
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "chua_trien_khai", "Chưa triển khai"
+    IN_PROGRESS = "dang_thuc_hien", "Đang thực hiện"
+    DONE = "hoan_thanh", "Hoàn thành"
+
+
+class PlanTaskQuerySet(models.QuerySet):
+    def overdue(self, today: dt.date | None = None):
+        """Tasks past their deadline and not done."""
+        today = today or timezone.localdate()
+        return self.filter(deadline__lt=today).exclude(status=TaskStatus.DONE)
+
+
+class PlanTask(models.Model):
+    """One content of a plan's section III, with the units that carry it out."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks",
+                             verbose_name="Kế hoạch")
+    number = models.PositiveSmallIntegerField("Số thứ tự nội dung",
+                                              validators=[MinValueValidator(1)])
+    title = models.CharField("Tên nội dung", max_length=500)
+    content = models.TextField("Nội dung chi tiết", blank=True)
+    lead_units = models.TextField("Đơn vị chủ trì")
+    cooperating_units = models.TextField("Đơn vị phối hợp", blank=True)
+    deadline = models.DateField("Thời hạn hoàn thành", null=True, blank=True,
+                                help_text="Để trống nếu thực hiện thường xuyên.")
+    status = models.CharField("Trạng thái", max_length=20, choices=TaskStatus.choices,
+                              default=TaskStatus.NOT_STARTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = PlanTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "Nội dung, nhiệm vụ của kế hoạch"
+        verbose_name_plural = "Nội dung, nhiệm vụ của kế hoạch"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_task_number_unique",
+                                    violation_error_message="Kế hoạch đã có nội dung số này."),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        return bool(self.deadline and self.deadline < day and self.status != TaskStatus.DONE)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def status_colour(self) -> str:
+        return {TaskStatus.DONE: "success", TaskStatus.IN_PROGRESS: "primary"}.get(
+            self.status, "secondary")
+
+
+class PlanTaskUpdate(models.Model):
+    """A dated progress note on a plan task."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="updates",
+                             verbose_name="Nội dung")
+    date = models.DateField("Ngày")
+    note = models.TextField("Tiến độ, kết quả")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               editable=False, related_name="+", verbose_name="Người cập nhật")
+    created_at = models.DateTimeField("Ghi lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Cập nhật tiến độ"
+        verbose_name_plural = "Cập nhật tiến độ"
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.task.number} – {self.date:%d/%m/%Y}"

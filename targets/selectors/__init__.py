@@ -1,0 +1,80 @@
+"""The indicator engine: the one place that counts plan 180's indicators (DESIGN.md §4).
+
+Every number the portal shows (dashboards, the report command, exports) comes from here, and
+`indicator_records` returns the records behind any of them. Each count is taken from the very
+queryset `indicator_records` returns, grouped by district, so a number always equals the length
+of its drill-through list. The work takes a fixed number of queries whatever the number of
+records: one per indicator and breakdown, plus the plan, its quotas and the districts.
+
+Modules: `records` (the counting rules and the records behind each number), `progress` (quotas
+against actuals, per district and in total), `breakdowns` (stars, product groups, expiry radar),
+`plans` (plans, quotas, tasks).
+
+Codes of `indicator_records`:
+- the seven indicators: `new_products_3star`, `consolidated_subjects`, `new_subjects`,
+  `traceability_products`, `linkage_subjects`, `advanced_qm_products` (products or subjects
+  counted in the year), `media_items_monthly` (media items published in the year);
+- `month:<m>`: media items published in month m (1-12) of the year;
+- `recognised`: products recognised in the year (an OCOP certificate in force at some time in it);
+- `stars:<n>` (3, 4, 5): recognised products whose latest certificate in force in the year came
+  with n stars;
+- `group:<pk>`: recognised products of the top-level product group pk (or one of its subgroups);
+- `expired`, `expiring_30`, `expiring_90`: products whose current certificate has expired, or
+  expires within 30 or 90 days (90 includes 30), counted on `today` whatever the year.
+"""
+
+from targets.selectors.breakdowns import Breakdown, Breakdowns, indicator_breakdowns
+from targets.selectors.plans import (
+    district_get,
+    districts_of_year,
+    overdue_plan_tasks,
+    plan_for_year,
+    plan_get,
+    plan_indicators,
+    plan_list,
+    plan_quotas,
+    plan_task_get,
+    plan_task_updates,
+    plan_tasks,
+    plan_years,
+    quota_history,
+)
+from targets.selectors.progress import (
+    STATUS_RULE,
+    Figure,
+    IndicatorProgress,
+    MonthCount,
+    QuotaMismatch,
+    Status,
+    YearProgress,
+    indicator_progress,
+    indicator_report_data,
+    media_items_per_month,
+    progress_mismatches,
+    quota_mismatches,
+)
+from targets.selectors.records import (
+    INDICATOR_CODES,
+    MEDIA,
+    MEDIA_CODE,
+    PRODUCT,
+    SUBJECT,
+    UnknownIndicator,
+    indicator_record_kind,
+    indicator_records,
+    indicator_records_label,
+    indicator_records_url,
+    year_span,
+)
+
+__all__ = [
+    "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
+    "Breakdowns", "Figure", "IndicatorProgress", "MonthCount", "QuotaMismatch", "Status",
+    "UnknownIndicator", "YearProgress", "district_get", "districts_of_year",
+    "indicator_breakdowns", "indicator_progress", "indicator_record_kind", "indicator_records",
+    "indicator_records_label", "indicator_records_url", "indicator_report_data",
+    "media_items_per_month",
+    "overdue_plan_tasks", "plan_for_year", "plan_get", "plan_indicators", "plan_list",
+    "plan_quotas", "plan_task_get", "plan_task_updates", "plan_tasks", "plan_years",
+    "progress_mismatches", "quota_history", "quota_mismatches", "year_span",
+]

@@ -1,0 +1,107 @@
+"""Reads of plans, their quotas and history, and plan tasks."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Q
+from django.shortcuts import get_object_or_404
+
+from ocop_portal.models import District
+from targets.models import Indicator, Plan, PlanTask, Quota
+from targets.selectors.records import INDICATOR_CODES, year_span
+
+
+def districts_of_year(year: int) -> list[District]:
+    """The districts in existence at some time in the year, by code."""
+    start, end = year_span(year)
+    return list(District.objects.filter(valid_from__lte=end)
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
+
+
+def district_get(code: str) -> District:
+    """A district by its code, or 404."""
+    return get_object_or_404(District, code=code)
+
+
+def plan_get(year: int | None = None) -> Plan:
+    """The plan of `year`, else (no year given) the latest plan; 404 when there is none."""
+    plans = Plan.objects.order_by("-year")
+    return get_object_or_404(plans.filter(year=year)) if year else get_object_or_404(
+        plans[:1])
+
+
+def plan_list() -> list[Plan]:
+    """Every plan, newest first."""
+    return list(Plan.objects.order_by("-year"))
+
+
+def plan_for_year(year: int) -> Plan | None:
+    """The plan of the year, if there is one."""
+    return Plan.objects.filter(year=year).first()
+
+
+def plan_quotas(plan: Plan | None) -> dict[tuple[int, int | None], int]:
+    """The plan's quotas by (indicator id, district id or None for the province)."""
+    if plan is None:
+        return {}
+    rows = Quota.objects.filter(plan=plan).values_list("indicator_id", "district_id", "value")
+    return {(indicator_id, district_id): value for indicator_id, district_id, value in rows}
+
+
+def overdue_plan_tasks(*, today: dt.date | None = None) -> list[PlanTask]:
+    """Plan tasks past their deadline and not done, earliest deadline first."""
+    return list(PlanTask.objects.overdue(today).select_related("plan").order_by("deadline"))
+
+
+def plan_years() -> list[int]:
+    """The years that have a plan, oldest first."""
+    return list(Plan.objects.order_by("year").values_list("year", flat=True))
+
+
+def plan_indicators():
+    """The indicators the engine counts, in the plan's order."""
+    return Indicator.objects.filter(code__in=INDICATOR_CODES).order_by("position", "code")
+
+
+def plan_tasks(plan: Plan) -> list[PlanTask]:
+    """The plan's tasks in the order of its section III, with the date of their last note."""
+    return list(plan.tasks.annotate(last_update=Max("updates__date")).order_by("number"))
+
+
+def plan_task_get(pk) -> PlanTask:
+    """A plan task, or 404."""
+    return get_object_or_404(PlanTask.objects.select_related("plan"), pk=pk)
+
+
+def plan_task_updates(task: PlanTask) -> list:
+    """A task's progress notes, newest first, with their authors."""
+    return list(task.updates.select_related("author").order_by("-date", "-pk"))
+
+
+@dataclass(frozen=True)
+class QuotaHistoryEntry:
+    when: dt.datetime
+    user: object
+    indicator: Indicator
+    district: District | None
+    old: int | None
+    new: int | None
+    reason: str
+
+
+def quota_history(plan: Plan) -> list[QuotaHistoryEntry]:
+    """Every change of the plan's quotas, newest first: who, when, what (old and new) and why."""
+    rows = (Quota.history.filter(plan_id=plan.pk)
+            .select_related("history_user", "indicator", "district")
+            .order_by("history_date", "history_id"))
+    last: dict[tuple[int, int | None], int | None] = {}
+    entries = []
+    for row in rows:
+        key = (row.indicator_id, row.district_id)
+        new = None if row.history_type == "-" else row.value
+        entries.append(QuotaHistoryEntry(
+            when=row.history_date, user=row.history_user, indicator=row.indicator,
+            district=row.district, old=last.get(key), new=new,
+            reason=row.history_change_reason or ""))
+        last[key] = new
+    return entries[::-1]

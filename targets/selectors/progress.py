@@ -1,0 +1,318 @@
+"""Progress against the plan's quotas: the province and each district, with the status rule."""
+
+import datetime as dt
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from communications.selectors import media_month_counts
+from ocop_portal.models import District
+from targets.models import Indicator, Plan, Quota
+from targets.selectors.plans import (
+    districts_of_year,
+    plan_for_year,
+    plan_indicators,
+    plan_quotas,
+)
+from targets.selectors.records import (
+    COUNTED,
+    MEDIA,
+    MEDIA_CODE,
+    counts_by_district,
+    year_span,
+)
+
+# Plan 180's own figure, used to judge a month when a year has no media quota.
+DEFAULT_MEDIA_ITEMS_PER_MONTH = 2
+
+
+class Status(enum.StrEnum):
+    MET = "dat"
+    ON_TRACK = "dung_tien_do"
+    BEHIND = "cham"
+    NOT_MET = "khong_dat"
+    NO_QUOTA = "chua_giao"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self]
+
+
+STATUS_LABELS = {
+    Status.MET: "Đạt", Status.ON_TRACK: "Đúng tiến độ", Status.BEHIND: "Chậm tiến độ",
+    Status.NOT_MET: "Không đạt", Status.NO_QUOTA: "Chưa giao chỉ tiêu",
+}
+STATUS_COLOURS = {
+    Status.MET: "success", Status.ON_TRACK: "primary", Status.BEHIND: "warning",
+    Status.NOT_MET: "danger", Status.NO_QUOTA: "secondary",
+}
+STATUS_RULE = (
+    "Tỷ lệ = thực hiện / chỉ tiêu. Đạt: từ 100%. Đúng tiến độ: dưới 100% nhưng không thấp hơn "
+    "tỷ lệ thời gian đã qua của năm (truyền thông: số tháng đạt không ít hơn số tháng đã kết "
+    "thúc). Chậm tiến độ: thấp hơn. Khi năm đã kết thúc, dưới 100% là Không đạt."
+)
+
+
+def year_elapsed(year: int, today: dt.date) -> float:
+    """The share of the year gone by on `today` (the day itself counted)."""
+    start, end = year_span(year)
+    if today < start:
+        return 0.0
+    if today > end:
+        return 1.0
+    return ((today - start).days + 1) / ((end - start).days + 1)
+
+
+def months_begun(year: int, today: dt.date) -> int:
+    """Months of the year that have begun on `today`: 12 for a past year, 0 for a future one."""
+    if today.year != year:
+        return 12 if today.year > year else 0
+    return today.month
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A quota and its actual, with the share of the target reached and the status."""
+
+    quota: int | None
+    actual: int
+    target: int | None
+    expected: float
+    closed: bool
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.target:
+            return None
+        return self.actual / self.target
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.ratio is None else round(self.ratio * 100)
+
+    @property
+    def bar_percent(self) -> int:
+        return min(100, self.percent or 0)
+
+    @property
+    def expected_percent(self) -> int:
+        return round(self.expected * 100)
+
+    @property
+    def status(self) -> Status:
+        ratio = self.ratio
+        if ratio is None:
+            return Status.NO_QUOTA
+        if ratio >= 1:
+            return Status.MET
+        if self.closed:
+            return Status.NOT_MET
+        return Status.ON_TRACK if ratio >= self.expected else Status.BEHIND
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: int
+    items: int
+    met: bool
+    begun: bool
+    ended: bool
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: Indicator
+    kind: str
+    total: Figure
+    districts: dict[str, Figure]  # by district code
+    months: list[MonthCount] = field(default_factory=list)
+    items: int = 0  # media: items published in the year
+    district_months: dict[str, list[int]] = field(default_factory=dict)  # media, by code
+    items_per_month: int = 0  # media: the items that make a month met
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def is_media(self) -> bool:
+        return self.kind == MEDIA
+
+
+@dataclass
+class YearProgress:
+    year: int
+    today: dt.date
+    plan: Plan | None
+    districts: list[District]
+    indicators: list[IndicatorProgress]
+    time_elapsed: float
+    months_elapsed: int
+
+    @property
+    def closed(self) -> bool:
+        return self.today > year_span(self.year)[1]
+
+    def indicator(self, code: str) -> IndicatorProgress:
+        return next(p for p in self.indicators if p.code == code)
+
+
+def _counted_progress(indicator, quotas, districts, year, expected, closed) -> IndicatorProgress:
+    kind, records = COUNTED[indicator.code]
+    counts = counts_by_district(records(year))
+
+    def figure(quota, actual):
+        return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
+
+    return IndicatorProgress(
+        indicator=indicator, kind=kind,
+        total=figure(quotas.get((indicator.pk, None)), sum(counts.values())),
+        districts={d.code: figure(quotas.get((indicator.pk, d.pk)), counts.get(d.pk, 0))
+                   for d in districts},
+    )
+
+
+def media_items_per_month(year: int) -> int:
+    """How many items make a month "met" in `year`: the plan's province quota, 2 without one."""
+    quota = Quota.objects.filter(plan__year=year, indicator__code=MEDIA_CODE,
+                                 district__isnull=True).values_list("value", flat=True).first()
+    return quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
+
+
+def _media_progress(indicator, quotas, districts, year, today, closed) -> IndicatorProgress:
+    quota = quotas.get((indicator.pk, None))
+    per_month = quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
+    counts = media_month_counts(year=year)
+    by_month, by_district = Counter(), Counter()
+    district_months = {d.code: [0] * 12 for d in districts}
+    codes = {d.pk: d.code for d in districts}
+    for (district_id, month), n in counts.items():
+        by_month[month] += n
+        by_district[district_id] += n
+        if district_id in codes:
+            district_months[codes[district_id]][month - 1] += n
+    begun = months_begun(year, today)
+    # A month counts as due once it has ended; the current month is still open.
+    ended = 12 if closed else max(begun - 1, 0)
+    months = [MonthCount(month=m, items=by_month[m], met=by_month[m] >= per_month,
+                         begun=m <= begun, ended=m <= ended) for m in range(1, 13)]
+    months_met = sum(1 for m in months if m.met)
+    # Without a quota there is nothing to judge against, though months are still counted.
+    total = Figure(quota=quota, actual=months_met, target=12 if quota else None,
+                   expected=ended / 12, closed=closed)
+    district_figures = {
+        d.code: Figure(quota=None, actual=by_district[d.pk], target=None, expected=0.0,
+                       closed=closed)
+        for d in districts
+    }
+    return IndicatorProgress(indicator=indicator, kind=MEDIA, total=total,
+                             districts=district_figures, months=months,
+                             items=sum(by_month.values()), district_months=district_months,
+                             items_per_month=per_month)
+
+
+def indicator_progress(*, year: int, today: dt.date | None = None,
+                       also_district: District | None = None) -> YearProgress:
+    """Every indicator for `year`: quota and actual for the province and for each district of
+    the year (zero where none; `also_district` added when it did not exist that year), in a fixed
+    number of queries."""
+    today = today or timezone.localdate()
+    plan = plan_for_year(year)
+    quotas = plan_quotas(plan)
+    districts = districts_of_year(year)
+    if also_district is not None and also_district not in districts:
+        districts.append(also_district)
+    closed = today > year_span(year)[1]
+    expected = year_elapsed(year, today)
+    progress = []
+    for indicator in plan_indicators():
+        if indicator.code == MEDIA_CODE:
+            progress.append(_media_progress(indicator, quotas, districts, year, today, closed))
+        else:
+            progress.append(_counted_progress(indicator, quotas, districts, year, expected,
+                                              closed))
+    return YearProgress(year=year, today=today, plan=plan, districts=districts,
+                        indicators=progress, time_elapsed=expected,
+                        months_elapsed=months_begun(year, today))
+
+
+@dataclass(frozen=True)
+class QuotaMismatch:
+    indicator: Indicator
+    total: int | None
+    districts_sum: int
+
+
+def _mismatches(indicators, quotas) -> list[QuotaMismatch]:
+    mismatches = []
+    for indicator in indicators:
+        if not indicator.has_district_quotas:
+            continue
+        total = quotas.get((indicator.pk, None))
+        districts_sum = sum(v for (i, d), v in quotas.items() if i == indicator.pk and d)
+        if total != districts_sum:
+            mismatches.append(QuotaMismatch(indicator, total, districts_sum))
+    return mismatches
+
+
+def quota_mismatches(plan: Plan | None) -> list[QuotaMismatch]:
+    """Indicators split by district whose district quotas do not add up to the provincial
+    total (a missing total or missing district quotas count as not adding up); none in a year
+    without districts."""
+    if plan is None or not districts_of_year(plan.year):
+        return []
+    return _mismatches(Indicator.objects.filter(appendix__isnull=False), plan_quotas(plan))
+
+
+def progress_mismatches(progress: YearProgress) -> list[QuotaMismatch]:
+    """The same check on figures already computed, without a query."""
+    if progress.plan is None or not progress.districts:
+        return []
+    quotas = {}
+    for item in progress.indicators:
+        quotas[(item.indicator.pk, None)] = item.total.quota
+        for district in progress.districts:
+            value = item.districts[district.code].quota
+            if value is not None:
+                quotas[(item.indicator.pk, district.pk)] = value
+    return _mismatches([item.indicator for item in progress.indicators],
+                       {k: v for k, v in quotas.items() if v is not None})
+
+
+def indicator_report_data(progress: YearProgress, *, district_code: str | None = None) -> dict:
+    """The JSON of `indicator_report` (DESIGN.md §6), optionally with one district only."""
+    indicators = []
+    for item in progress.indicators:
+        entry = {
+            "code": item.code, "name": item.indicator.name, "unit": item.indicator.unit,
+            "appendix": item.indicator.appendix, "quota": item.total.quota,
+            "actual": item.total.actual, "ratio": _ratio(item.total),
+            "status": str(item.total.status),
+        }
+        if item.is_media:
+            entry.update({
+                "target": item.total.target, "months_elapsed": progress.months_elapsed,
+                "items": item.items,
+                "months": [{"month": m.month, "items": m.items, "met": m.met}
+                           for m in item.months],
+            })
+        entry["districts"] = [
+            {"code": d.code, "name": d.name, "full_name": d.full_name,
+             "quota": item.districts[d.code].quota,
+             "actual": item.districts[d.code].actual, "ratio": _ratio(item.districts[d.code])}
+            for d in progress.districts if district_code in (None, d.code)
+        ]
+        indicators.append(entry)
+    return {"plan": progress.plan.number if progress.plan else None, "year": progress.year,
+            "indicators": indicators}
+
+
+def _ratio(figure: Figure) -> float | None:
+    return None if figure.ratio is None else round(figure.ratio, 4)
+

@@ -1,0 +1,149 @@
+"""Writes of plans, quotas and plan tasks. Only province staff and administrators change them."""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ocop_portal.models import District
+from ocop_portal.permissions import require_plan_manager
+from ocop_portal.services import LoadResult, upsert
+from targets import plan_180
+from targets.models import Indicator, Plan, PlanTask, PlanTaskUpdate, Quota, TaskStatus
+
+TASK_FIELDS = ("number", "title", "content", "lead_units", "cooperating_units", "deadline",
+               "status")
+
+
+@dataclass(frozen=True)
+class QuotaChange:
+    indicator: Indicator
+    district: District | None
+    old: int | None
+    new: int | None
+
+
+def _check_quota_value(indicator: Indicator, district: District | None, value) -> str | None:
+    where = district.name if district else "toàn tỉnh"
+    if district is not None and not indicator.has_district_quotas:
+        return f"Chỉ tiêu “{indicator.short_name}” không chia theo huyện."
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        return f"Chỉ tiêu “{indicator.short_name}” của {where} phải là số nguyên không âm."
+    return None
+
+
+def _write_quota(quota: Quota, *, reason: str, user, delete: bool = False):
+    # simple_history reads these two attributes when it writes the historical row.
+    quota._change_reason = reason
+    quota._history_user = user if getattr(user, "pk", None) else None
+    if delete:
+        quota.delete()
+        return
+    quota.full_clean()
+    quota.save()
+
+
+@transaction.atomic
+def quotas_set(*, plan: Plan, values: Mapping[tuple[Indicator, District | None], int | None],
+               reason: str, user) -> list[QuotaChange]:
+    """Set quotas of a plan (district None = provincial total; value None = no quota), all or
+    nothing; every change is kept in the history with who, when and the required reason."""
+    require_plan_manager(user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi lý do thay đổi chỉ tiêu."})
+    errors = [e for (i, d), v in values.items() if (e := _check_quota_value(i, d, v))]
+    if errors:
+        raise ValidationError(errors)
+    existing = {(q.indicator_id, q.district_id): q for q in Quota.objects.filter(plan=plan)}
+    changes = []
+    for (indicator, district), value in values.items():
+        quota = existing.get((indicator.pk, district.pk if district else None))
+        old = quota.value if quota else None
+        if old == value:
+            continue
+        if quota is None:
+            quota = Quota(plan=plan, indicator=indicator, district=district, value=value)
+        elif value is not None:
+            quota.value = value
+        _write_quota(quota, reason=reason, user=user, delete=value is None)
+        changes.append(QuotaChange(indicator=indicator, district=district, old=old, new=value))
+    return changes
+
+
+def quota_set(*, plan: Plan, indicator: Indicator, district: District | None, value: int | None,
+              reason: str, user) -> QuotaChange | None:
+    """Set one quota of a plan, with the reason for the change; None when nothing changed."""
+    changes = quotas_set(plan=plan, values={(indicator, district): value}, reason=reason,
+                         user=user)
+    return changes[0] if changes else None
+
+
+@transaction.atomic
+def plan_task_create(*, plan: Plan, user, **fields) -> PlanTask:
+    """Add a content of the plan's section III as a task."""
+    require_plan_manager(user)
+    task = PlanTask(plan=plan, **{k: v for k, v in fields.items() if k in TASK_FIELDS})
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def plan_task_update(task: PlanTask, *, user, **fields) -> PlanTask:
+    """Change a plan task's title, units, deadline or status."""
+    require_plan_manager(user)
+    for name, value in fields.items():
+        if name in TASK_FIELDS:
+            setattr(task, name, value)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def plan_task_note_add(*, task: PlanTask, user, date: dt.date, note: str,
+                       status: str | None = None) -> PlanTaskUpdate:
+    """Record a dated progress note on a task, and its new status when one is given."""
+    require_plan_manager(user)
+    update = PlanTaskUpdate(task=task, date=date, note=(note or "").strip(), author=user)
+    update.full_clean()
+    update.save()
+    if status and status != task.status:
+        task.status = status
+        task.full_clean()
+        task.save(update_fields=["status", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def plan_180_load() -> LoadResult:
+    """Seed plan 180/KH-UBND, its seven indicators, the provincial quotas and content 1 of
+    section III. Quotas and tasks are created when missing and never overwritten: province staff
+    may have changed them since, with a reason, and a reload must not undo that silently."""
+    result = LoadResult()
+    values = {k: v for k, v in plan_180.PLAN_180.items() if k != "number"}
+    plan = upsert(Plan, {"number": plan_180.PLAN_180["number"]}, values, result)
+    for position, row in enumerate(plan_180.INDICATORS, start=1):
+        code, name, short_name, unit, appendix, definition, rule, value = row
+        indicator = upsert(Indicator, {"code": code}, {
+            "name": name, "short_name": short_name, "unit": unit, "appendix": appendix,
+            "position": position, "definition": definition, "counting_rule": rule,
+        }, result)
+        if Quota.objects.filter(plan=plan, indicator=indicator, district=None).exists():
+            result.unchanged += 1
+        else:
+            _write_quota(Quota(plan=plan, indicator=indicator, district=None, value=value),
+                         reason=plan_180.SEED_REASON, user=None)
+            result.created += 1
+    for fields in plan_180.TASKS:
+        if PlanTask.objects.filter(plan=plan, number=fields["number"]).exists():
+            result.unchanged += 1
+            continue
+        task = PlanTask(plan=plan, status=TaskStatus.NOT_STARTED, **fields)
+        task.full_clean()
+        task.save()
+        result.created += 1
+    return result

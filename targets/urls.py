@@ -1,0 +1,16 @@
+from django.urls import path
+
+from targets import views
+
+app_name = "targets"
+
+urlpatterns = [
+    path("", views.plan_detail, name="plan_detail"),
+    path("quotas/", views.quota_edit, name="quota_edit"),
+    path("quotas/history/", views.quota_history, name="quota_history"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/notes/", views.task_note_add, name="task_note_add"),
+]

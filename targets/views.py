@@ -1,0 +1,184 @@
+"""Dashboards, the plan with its quotas, the quota tables and their history, plan tasks."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ocop_portal.permissions import require_plan_manager
+from targets import selectors, services
+from targets.dashboard import dashboard_context, default_year, district_rows, years_offered
+from targets.forms import QUOTA_PARTS, PlanTaskForm, PlanTaskUpdateForm, QuotaTableForm, YearForm
+from targets.models import Plan
+
+HISTORY_PAGE_SIZE = 50
+
+
+def _year(request) -> tuple[int, YearForm]:
+    today = timezone.localdate()
+    years = years_offered(today)
+    form = YearForm(request.GET or None, years=years)
+    year = form.cleaned_data["year"] if form.is_valid() else default_year(today)
+    return year, YearForm(initial={"year": year}, years=years)
+
+
+@require_GET
+def dashboard(request):
+    year, year_form = _year(request)
+    context = dashboard_context(year=year)
+    context.update(year_form=year_form, districts=context["progress"].districts)
+    return render(request, "targets/dashboard.html", context)
+
+
+@require_GET
+def dashboard_district(request, code):
+    district = selectors.district_get(code)
+    year, year_form = _year(request)
+    context = dashboard_context(year=year, district=district)
+    context.update(year_form=year_form, districts=context["progress"].districts)
+    return render(request, "targets/dashboard.html", context)
+
+
+def _plan(request) -> Plan:
+    """The plan of the year asked for, else the latest plan; 404 when there is none."""
+    year = request.GET.get("year", "")
+    return selectors.plan_get(int(year) if year.isdigit() else None)
+
+
+@require_GET
+def plan_detail(request):
+    plan = _plan(request)
+    progress = selectors.indicator_progress(year=plan.year)
+    return render(request, "targets/plan_detail.html", {
+        "plan": plan, "progress": progress, "plans": selectors.plan_list(),
+        "district_rows": district_rows(progress, plan.year),
+        "mismatches": selectors.progress_mismatches(progress),
+        "task_count": len(selectors.plan_tasks(plan)),
+    })
+
+
+def _quota_forms(plan: Plan, data=None, bound_part=None) -> list[QuotaTableForm]:
+    indicators = list(selectors.plan_indicators())
+    districts = selectors.districts_of_year(plan.year)
+    quotas = selectors.plan_quotas(plan)
+    forms = []
+    for part, (appendix, _title) in QUOTA_PARTS.items():
+        members = [i for i in indicators if i.appendix == appendix]
+        if not members:
+            continue
+        forms.append(QuotaTableForm(data if part == bound_part else None, part=part,
+                                    indicators=members, districts=districts, quotas=quotas))
+    return forms
+
+
+@require_http_methods(["GET", "POST"])
+def quota_edit(request):
+    require_plan_manager(request.user)
+    plan = _plan(request)
+    part = request.POST.get("part") if request.method == "POST" else None
+    if part is not None and part not in QUOTA_PARTS:
+        raise Http404("Không có bảng chỉ tiêu này.")
+    forms = _quota_forms(plan, request.POST, part)
+    form = next((f for f in forms if f.part == part), None)
+    if form is not None and form.is_valid():
+        try:
+            changes = services.quotas_set(plan=plan, values=form.values(),
+                                          reason=form.cleaned_data["reason"], user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changes:
+                messages.success(request, f"Đã lưu {len(changes)} thay đổi chỉ tiêu.")
+            else:
+                messages.info(request, "Không có chỉ tiêu nào thay đổi.")
+            return redirect(f"{reverse('targets:quota_edit')}?year={plan.year}")
+    return render(request, "targets/quota_edit.html", {
+        "plan": plan, "forms": forms, "mismatches": selectors.quota_mismatches(plan),
+    })
+
+
+@require_GET
+def quota_history(request):
+    plan = _plan(request)
+    entries = selectors.quota_history(plan)
+    page_obj = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "targets/quota_history.html", {
+        "plan": plan, "entries": entries, "page_obj": page_obj,
+        "query_string": urlencode({"year": plan.year}),
+    })
+
+
+@require_GET
+def task_list(request):
+    plan = _plan(request)
+    tasks = selectors.plan_tasks(plan)
+    return render(request, "targets/task_list.html", {
+        "plan": plan, "tasks": tasks, "today": timezone.localdate(),
+        "can_manage": request.user.can_manage_plan,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def task_create(request):
+    require_plan_manager(request.user)
+    plan = _plan(request)
+    form = PlanTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = services.plan_task_create(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Đã thêm nội dung “{task}”.")
+            return redirect("targets:task_detail", pk=task.pk)
+    return render(request, "targets/task_form.html", {"plan": plan, "form": form, "task": None})
+
+
+@require_GET
+def task_detail(request, pk):
+    task = selectors.plan_task_get(pk)
+    return render(request, "targets/task_detail.html", {
+        "task": task, "plan": task.plan, "updates": selectors.plan_task_updates(task),
+        "today": timezone.localdate(), "can_manage": request.user.can_manage_plan,
+        "note_form": PlanTaskUpdateForm(initial={"date": timezone.localdate()}),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    require_plan_manager(request.user)
+    task = selectors.plan_task_get(pk)
+    form = PlanTaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_task_update(task, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Đã lưu nội dung.")
+            return redirect("targets:task_detail", pk=task.pk)
+    return render(request, "targets/task_form.html", {"plan": task.plan, "form": form,
+                                                      "task": task})
+
+
+@require_POST
+def task_note_add(request, pk):
+    require_plan_manager(request.user)
+    task = selectors.plan_task_get(pk)
+    form = PlanTaskUpdateForm(request.POST)
+    if form.is_valid():
+        services.plan_task_note_add(task=task, user=request.user, date=form.cleaned_data["date"],
+                                    note=form.cleaned_data["note"],
+                                    status=form.cleaned_data["status"] or None)
+        messages.success(request, "Đã ghi cập nhật tiến độ.")
+        return redirect("targets:task_detail", pk=task.pk)
+    return render(request, "targets/task_detail.html", {
+        "task": task, "plan": task.plan, "updates": selectors.plan_task_updates(task),
+        "today": timezone.localdate(), "can_manage": True, "note_form": form,
+    })
