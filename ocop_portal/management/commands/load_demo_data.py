@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from communications.demo import demo_media_create
 from ocop_portal.demo import DEMO_PASSWORD, demo_accounts_create
 from products.demo import demo_registry_create
+from targets.demo import demo_quotas_create
 
 
 class Command(BaseCommand):
@@ -18,11 +19,12 @@ class Command(BaseCommand):
             actor = next(user for user in users if user.is_province_staff)
             registry = demo_registry_create(actor)
             media = demo_media_create()
+            quotas = demo_quotas_create(actor)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Dữ liệu mẫu: {registry['subjects']} chủ thể, "
-                          f"{registry['products']} sản phẩm, {media} tin bài mới tạo "
-                          "(đã có thì giữ nguyên).")
+                          f"{registry['products']} sản phẩm, {media} tin bài, {quotas} chỉ tiêu "
+                          "huyện mới tạo (đã có thì giữ nguyên).")
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for user in users:
             scope = f" — {user.district}" if user.district else ""
