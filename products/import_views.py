@@ -1,6 +1,7 @@
-"""The Excel import pages: upload → preview → confirm, and the template download."""
+"""The Excel import pages: upload → preview → confirm, and the template download. Checking and
+importing run in the background (in-process on the embedded default); the batch page follows
+them."""
 
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -11,29 +12,14 @@ from products.imports import MAX_DATA_ROWS, ImportReport, template_workbook
 from products.imports.batches import (
     import_batch_confirm,
     import_batch_get_for_user,
-    import_batch_preview,
+    import_batch_upload,
 )
 from products.imports.columns import COLUMNS
 from products.imports.template import TEMPLATE_FILENAME
 from products.models import ImportBatch
 
-# A preview lists this many rows and errors at most; the counts above the tables stay exact.
+# A page lists this many rows and issues per table at most; the counts above stay exact.
 SHOWN_ROWS = 1000
-
-
-def _preview(request, report: ImportReport, batch: ImportBatch | None = None, status=200):
-    context = {
-        "report": report,
-        "batch": batch,
-        "can_confirm": bool(batch and batch.status == ImportBatch.Status.PREVIEWED
-                            and report.ok),
-        "shown_rows": SHOWN_ROWS,
-        "errors": report.errors[:SHOWN_ROWS],
-        "warnings": report.warnings[:SHOWN_ROWS],
-        "rows_to_create": report.rows_to_create[:SHOWN_ROWS],
-        "rows_to_update": report.rows_to_update[:SHOWN_ROWS],
-    }
-    return render(request, "products/import_preview.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -42,10 +28,7 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch, report = import_batch_preview(user=request.user, name=upload.name,
-                                             content=form.content)
-        if batch is None:
-            return _preview(request, report)
+        batch = import_batch_upload(user=request.user, name=upload.name, content=form.content)
         return redirect("products:import_detail", pk=batch.pk)
     return render(request, "products/import_upload.html", {
         "form": form, "columns": COLUMNS, "max_rows": MAX_DATA_ROWS})
@@ -55,21 +38,25 @@ def import_upload(request):
 def import_detail(request, pk):
     require_write(request.user)
     batch = import_batch_get_for_user(request.user, pk)
-    return _preview(request, ImportReport.from_dict(batch.summary), batch)
+    report = ImportReport.from_dict(batch.summary) if batch.summary else ImportReport(
+        filename=batch.filename)
+    return render(request, "products/import_preview.html", {
+        "batch": batch,
+        "report": report,
+        "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and report.ok,
+        "shown_rows": SHOWN_ROWS,
+        "errors": report.errors[:SHOWN_ROWS],
+        "warnings": report.warnings[:SHOWN_ROWS],
+        "rows_to_create": report.rows_to_create[:SHOWN_ROWS],
+        "rows_to_update": report.rows_to_update[:SHOWN_ROWS],
+    })
 
 
 @require_POST
 def import_confirm(request, pk):
     require_write(request.user)
     batch = import_batch_get_for_user(request.user, pk)
-    report = import_batch_confirm(batch, user=request.user)
-    if report.applied:
-        messages.success(request, f"Đã nhập tệp “{batch.filename}”: "
-                                  f"{len(report.rows_to_create)} dòng tạo mới, "
-                                  f"{len(report.rows_to_update)} dòng cập nhật.")
-    else:
-        messages.error(request, "Không nhập được: dữ liệu trong cổng đã thay đổi từ lúc xem "
-                                "trước. Không có gì được lưu; xem các lỗi bên dưới.")
+    import_batch_confirm(batch, user=request.user)
     return redirect("products:import_detail", pk=batch.pk)
 
 

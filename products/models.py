@@ -392,12 +392,15 @@ class ExpiryNotice(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One uploaded import workbook: previewed, then imported on confirmation. The file is kept
-    in the database, so the confirming request may land on another web server; the summary is
-    the audit trail of what the import found and did."""
+    """One uploaded import workbook: checked in the background, previewed, then imported on
+    confirmation. The file is kept in the database, so that the worker and the confirming
+    request, perhaps on other machines, read the same bytes; the summary is the audit trail of
+    what the import found and did."""
 
     class Status(models.TextChoices):
-        PREVIEWED = "previewed", "Đã xem trước, chờ xác nhận"
+        CHECKING = "checking", "Đang kiểm tra"
+        PREVIEWED = "previewed", "Đã kiểm tra, chờ xác nhận"
+        IMPORTING = "importing", "Đang nhập"
         APPLIED = "applied", "Đã nhập"
         FAILED = "failed", "Có lỗi, không nhập"
 
@@ -415,9 +418,10 @@ class ImportBatch(models.Model):
     source = models.CharField("Nguồn", max_length=10, choices=Source.choices,
                               default=Source.WEB)
     status = models.CharField("Trạng thái", max_length=10, choices=Status.choices,
-                              default=Status.PREVIEWED)
+                              default=Status.CHECKING)
     summary = models.JSONField("Kết quả kiểm tra, nhập", default=dict, blank=True)
     created_at = models.DateTimeField("Tải lên lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
     applied_at = models.DateTimeField("Nhập lúc", null=True, blank=True)
 
     class Meta:
@@ -427,3 +431,12 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Still running long after any import finishes: the worker probably stopped."""
+        return self.is_running and timezone.now() - self.updated_at > dt.timedelta(minutes=30)

@@ -45,8 +45,7 @@ def run_import(*, name: str, content: bytes, user, dry_run: bool) -> ImportRepor
         return report
     report.errors += sheet.errors
     report.warnings += sheet.warnings
-    if any(issue.row == 1 for issue in sheet.errors) or not sheet.rows:
-        # Without a usable header every row would repeat the same complaint.
+    if sheet.fatal or not sheet.rows:
         report.sort()
         return report
     valid = _checked_rows(sheet.rows, user, report)

@@ -1,7 +1,6 @@
 """Applying checked rows through the registry's services, in one transaction: the same code
 previews (rolled back) and imports (committed)."""
 
-import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -78,9 +77,11 @@ class Applier:
         self._new_evaluations: list[tuple[RowResult, int, int]] = []
 
     def apply(self, rows: list[RowData]):
-        # Oldest decision first, so that a product's history builds up as it happened: its
-        # first recognition creates it, later rows add upgrades and re-recognitions.
-        for data in sorted(rows, key=lambda r: (r.decision_date or dt.date.max, r.row)):
+        # Rows are applied in the file's order: the first row of a producer or a product
+        # creates it with that row's details. Kinds, supersession and the current certificate
+        # are derived from the whole history, so the order of decisions does not matter.
+        self._traceability_start = self._earliest_traceability(rows)
+        for data in rows:
             result = RowResult(row=data.row, product=data.product_name,
                                subject=data.subject_name, district=str(data.district))
             try:
@@ -96,6 +97,16 @@ class Applier:
             else:
                 self.report.rows.append(result)
         self._describe_kinds()
+
+    def _earliest_traceability(self, rows: list[RowData]) -> dict:
+        """For each product, the earliest day a row marks its traceability “Có”: the decision
+        it was evaluated at (traceability is evidence in the dossier), else the import day."""
+        start = {}
+        for data in rows:
+            if data.traceability:
+                day = data.decision_date or self.today
+                start[data.product_key] = min(day, start.get(data.product_key, day))
+        return start
 
     def _apply_row(self, data: RowData, result: RowResult):
         subject = self._subject(data, result)
@@ -256,8 +267,7 @@ class Applier:
     def _traceability(self, data: RowData, product: Product, result: RowResult):
         if not data.traceability or product.traceability_records.exists():
             return
-        # Traceability is evidence in the evaluation dossier: in place on the decision's day.
-        started_on = data.decision_date or self.today
+        started_on = self._traceability_start[data.product_key]
         self._call(traceability_add, data.row, _EXTRA_COLUMNS, product=product,
                    system=TRACEABILITY_SYSTEM, started_on=started_on)
         self.report.created["traceability"] += 1

@@ -1,5 +1,7 @@
-"""Import batches: the uploaded workbook kept between preview and confirmation, and the record
-of every import that was saved (who, when, which file, what it did)."""
+"""Import batches: an uploaded workbook checked in the background, kept between preview and
+confirmation, then imported in the background; and the record of every saved import (who,
+when, which file, what it did). A workbook of 5,000 rows takes minutes through the services,
+longer than a web request may last."""
 
 import hashlib
 
@@ -7,45 +9,95 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ocop_portal.models import User
+from ocop_portal.permissions import require_write
 from products.imports import run_import
 from products.imports.report import ImportReport
 from products.models import ImportBatch
 
+Status = ImportBatch.Status
 
-def _batch(*, user, name: str, content: bytes, source: str, report: ImportReport,
-           status: str) -> ImportBatch:
+
+def _new_batch(*, user, name: str, content: bytes, source: str, status: str) -> ImportBatch:
     return ImportBatch.objects.create(
         filename=name[:255], content=content, size=len(content),
         sha256=hashlib.sha256(content).hexdigest(), user=user if user.pk else None,
-        source=source, status=status, summary=report.to_dict(),
-        applied_at=timezone.now() if status == ImportBatch.Status.APPLIED else None)
+        source=source, status=status)
 
 
-def import_batch_preview(*, user, name: str, content: bytes):
-    """Check a workbook without saving any record; keep the file for confirmation only when it
-    has no error. Returns (batch or None, report)."""
-    report = run_import(name=name, content=content, user=user, dry_run=True)
-    if not report.ok:
-        return None, report
-    batch = _batch(user=user, name=name, content=content, source=ImportBatch.Source.WEB,
-                   report=report, status=ImportBatch.Status.PREVIEWED)
-    return batch, report
+def _finish(batch: ImportBatch, report: ImportReport, status: str):
+    batch.status = status
+    batch.summary = report.to_dict()
+    batch.applied_at = timezone.now() if status == Status.APPLIED else None
+    batch.save(update_fields=["status", "summary", "applied_at", "updated_at"])
 
 
 @transaction.atomic
-def import_batch_confirm(batch: ImportBatch, *, user) -> ImportReport:
-    """Import a previewed workbook for real, checked again against today's records; a batch
-    already imported (a second click) is not imported twice."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status == ImportBatch.Status.APPLIED:
-        return ImportReport.from_dict(batch.summary)
-    report = run_import(name=batch.filename, content=bytes(batch.content), user=user,
-                        dry_run=False)
-    batch.status = ImportBatch.Status.APPLIED if report.applied else ImportBatch.Status.FAILED
-    batch.summary = report.to_dict()
-    batch.applied_at = timezone.now() if report.applied else None
-    batch.save(update_fields=["status", "summary", "applied_at"])
+def import_batch_upload(*, user, name: str, content: bytes) -> ImportBatch:
+    """Keep an uploaded workbook and queue its check; nothing else is saved."""
+    from products.imports.tasks import import_batch_check_task  # the tasks import this module
+
+    require_write(user)
+    batch = _new_batch(user=user, name=name, content=content, source=ImportBatch.Source.WEB,
+                       status=Status.CHECKING)
+    transaction.on_commit(lambda: import_batch_check_task.delay(batch.pk))
+    return batch
+
+
+def _locked(batch_id: int, status: str) -> ImportBatch | None:
+    """The batch, locked, if it is still waiting in `status`; else None (already done)."""
+    batch = (ImportBatch.objects.select_for_update().select_related("user")
+             .filter(pk=batch_id, status=status).first())
+    if batch is not None and (batch.user is None or not batch.user.is_active):
+        _finish(batch, _refused(batch, "Tài khoản đã tải tệp lên không còn hoạt động."),
+                Status.FAILED)
+        return None
+    return batch
+
+
+def _refused(batch: ImportBatch, message: str) -> ImportReport:
+    report = ImportReport(filename=batch.filename)
+    report.error(message)
     return report
+
+
+@transaction.atomic
+def import_batch_check(batch_id: int) -> None:
+    """Check a waiting batch for its uploader without saving any record (the preview).
+    Running it again for the same batch does nothing."""
+    batch = _locked(batch_id, Status.CHECKING)
+    if batch is None:
+        return
+    report = run_import(name=batch.filename, content=bytes(batch.content), user=batch.user,
+                        dry_run=True)
+    _finish(batch, report, Status.PREVIEWED if report.ok else Status.FAILED)
+
+
+@transaction.atomic
+def import_batch_confirm(batch: ImportBatch, *, user: User) -> ImportBatch:
+    """Queue the import of a previewed batch; a second click queues nothing."""
+    from products.imports.tasks import import_batch_apply_task  # the tasks import this module
+
+    require_write(user)
+    updated = ImportBatch.objects.filter(pk=batch.pk, user=user,
+                                         status=Status.PREVIEWED).update(
+        status=Status.IMPORTING, updated_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: import_batch_apply_task.delay(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def import_batch_apply(batch_id: int) -> None:
+    """Import a confirmed batch for real, checked again against today's records; all or
+    nothing. Running it again for the same batch does nothing."""
+    batch = _locked(batch_id, Status.IMPORTING)
+    if batch is None:
+        return
+    report = run_import(name=batch.filename, content=bytes(batch.content), user=batch.user,
+                        dry_run=False)
+    _finish(batch, report, Status.APPLIED if report.applied else Status.FAILED)
 
 
 @transaction.atomic
@@ -53,8 +105,9 @@ def import_file(*, user, name: str, content: bytes, dry_run: bool) -> ImportRepo
     """Import a workbook in one step (the management command); a saved import is recorded."""
     report = run_import(name=name, content=content, user=user, dry_run=dry_run)
     if report.applied:
-        _batch(user=user, name=name, content=content, source=ImportBatch.Source.COMMAND,
-               report=report, status=ImportBatch.Status.APPLIED)
+        batch = _new_batch(user=user, name=name, content=content,
+                           source=ImportBatch.Source.COMMAND, status=Status.APPLIED)
+        _finish(batch, report, Status.APPLIED)
     return report
 
 

@@ -27,6 +27,10 @@ class FileRefused(Exception):
     """The file cannot be read as an import workbook at all; the message says why."""
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
@@ -85,6 +89,8 @@ class SheetData:
     rows: list[tuple[int, dict]] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # Errors that make checking the rows pointless: no usable header, too many rows.
+    fatal: bool = False
 
 
 def _is_blank(value) -> bool:
@@ -154,8 +160,10 @@ def read_sheet(name: str, content: bytes) -> SheetData:
             data.errors.append(Issue(
                 f"trang tính đầu tiên (“{sheet.title}”) trống: không có dòng tiêu đề. Hãy dán "
                 "dữ liệu vào trang đầu tiên của tệp mẫu, tiêu đề ở dòng 1.", 1))
+            data.fatal = True
             return data
         titles = _read_header(data, header)
+        data.fatal = bool(data.errors)
         for index, cell in enumerate(header, start=1):
             if _formula(cell):
                 data.errors.append(Issue(_formula_message(cell.value), 1,
@@ -177,10 +185,10 @@ def read_sheet(name: str, content: bytes) -> SheetData:
                 continue
             if len(data.rows) == MAX_DATA_ROWS:
                 data.errors.append(Issue(
-                    f"tệp có hơn {MAX_DATA_ROWS:,} dòng dữ liệu".replace(",", ".")
-                    + f", vượt giới hạn mỗi lần nhập (dòng này là dòng thứ "
-                    f"{MAX_DATA_ROWS + 1:,}".replace(",", ".")
-                    + "). Hãy chia thành nhiều tệp.", row_number))
+                    f"tệp có hơn {_thousands(MAX_DATA_ROWS)} dòng dữ liệu, vượt giới hạn mỗi lần "
+                    f"nhập (dòng này là dòng thứ {_thousands(MAX_DATA_ROWS + 1)}). Hãy chia "
+                    "thành nhiều tệp.", row_number))
+                data.fatal = True
                 break
             data.rows.append((row_number, values))
         if not data.rows and not data.errors:
