@@ -25,8 +25,11 @@ SHOWN_ROWS = 1000
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     require_write(request.user)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = ImportUploadForm(request.POST, request.FILES)
+    else:
+        form = ImportUploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = import_batch_upload(user=request.user, name=upload.name, content=form.content)
         return redirect("products:import_detail", pk=batch.pk)
