@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import require_write
 from products.import_forms import ImportUploadForm
-from products.imports import MAX_DATA_ROWS, ImportReport, template_workbook
+from products.imports import ImportReport, template_workbook
 from products.imports.batches import (
     import_batch_confirm,
     import_batch_get_for_user,
@@ -33,8 +33,7 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         batch = import_batch_upload(user=request.user, name=upload.name, content=form.content)
         return redirect("products:import_detail", pk=batch.pk)
-    return render(request, "products/import_upload.html", {
-        "form": form, "columns": COLUMNS, "max_rows": MAX_DATA_ROWS})
+    return render(request, "products/import_upload.html", {"form": form, "columns": COLUMNS})
 
 
 @require_GET

@@ -110,6 +110,7 @@ class Applier:
 
     def _apply_row(self, data: RowData, result: RowResult):
         subject = self._subject(data, result)
+        result.subject = subject.name
         product, created = self._product(data, subject, result)
         self._evaluation(data, product, result)
         self._traceability(data, product, result)
@@ -176,9 +177,9 @@ class Applier:
                 title("subject_type"))
         if data.first_year and subject.first_year_in_programme != data.first_year:
             current = subject.first_year_in_programme or "chưa ghi"
-            self.report.warn(f"chủ thể “{subject.name}” đã có, năm tham gia: {current}; năm "
-                             f"tham gia chỉ ghi khi tạo chủ thể mới; {keep}", row,
-                             title("first_year"))
+            self.report.warn(f"chủ thể “{subject.name}” đã có với năm tham gia {current}, tệp "
+                             f"ghi {data.first_year}; năm tham gia chỉ ghi khi tạo chủ thể mới; "
+                             f"{keep}", row, title("first_year"))
 
     # Product ---------------------------------------------------------------------------------
 

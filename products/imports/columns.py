@@ -73,3 +73,11 @@ def header_key(text) -> str:
 
 
 KEY_BY_HEADER = {header_key(column.title): column.key for column in COLUMNS}
+
+
+_POSITION = {column.title: index for index, column in enumerate(COLUMNS)}
+
+
+def position(column_title: str | None) -> int:
+    """Where a column stands in the template, to list a row's issues left to right."""
+    return _POSITION.get(column_title, -1 if column_title is None else len(COLUMNS))

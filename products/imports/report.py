@@ -3,6 +3,8 @@ row whether it creates, updates or leaves records unchanged."""
 
 from dataclasses import asdict, dataclass, field
 
+from products.imports.columns import position
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -22,7 +24,7 @@ class Issue:
 
     @property
     def sort_key(self):
-        return (self.row or 0, self.column or "")
+        return (self.row or 0, position(self.column), self.column or "")
 
 
 class Action:

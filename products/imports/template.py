@@ -38,32 +38,35 @@ EXAMPLE_ROW = {
 # Codes and numbers typed into these columns must keep their leading zeros.
 TEXT_COLUMNS = ("registration_number", "district", "commune", "decision_number")
 
+# (topic, rule) pairs for the guide sheet.
 RULES = [
-    "Dòng 1 là dòng tiêu đề, giữ nguyên tên cột; mỗi sản phẩm (hoặc mỗi quyết định công nhận "
-    "của một sản phẩm) ghi một dòng từ dòng 2. Xoá dòng ví dụ trước khi nhập.",
-    "Chỉ nhận tệp .xlsx, tối đa 5 MB và 5.000 dòng dữ liệu mỗi lần; chỉ đọc trang tính đầu "
-    "tiên. Ô chứa công thức bị từ chối: hãy dán giá trị.",
-    "Nhập theo nguyên tắc tất cả hoặc không: nếu có một lỗi, không dòng nào được lưu. Trang "
-    "xem trước liệt kê mọi lỗi với số dòng và tên cột.",
-    "Chủ thể được nhận ra theo Mã số thuế/ĐKKD; nếu không có mã, theo tên trong cùng huyện "
-    "(không phân biệt hoa thường, dấu cách, cách viết “HTX”/“Hợp tác xã”).",
-    "Sản phẩm được nhận ra theo tên và chủ thể. Một dòng có số quyết định mới của sản phẩm đã "
-    "có sẽ thêm quyết định đó (nâng hạng hoặc công nhận lại), vì vậy có thể ghi lịch sử một "
-    "sản phẩm qua nhiều dòng, mỗi dòng một quyết định.",
-    "Dòng trùng với dữ liệu đã có không thay đổi gì: nhập lại cùng một tệp không tạo thêm bản "
-    "ghi. Nhập Excel không sửa thông tin chủ thể, sản phẩm hay đánh giá đã có; khác biệt được "
-    "báo dưới dạng cảnh báo hoặc lỗi.",
-    "Sản phẩm đạt 3 sao trở lên được cấp giấy chứng nhận có hiệu lực 36 tháng kể từ ngày "
-    "quyết định; quyết định mới thay thế giấy chứng nhận trước đó.",
-    "Cán bộ cấp huyện chỉ nhập được sản phẩm của huyện mình.",
+    ("Dòng tiêu đề", "Dòng 1 là dòng tiêu đề, giữ nguyên tên cột; mỗi sản phẩm (hoặc mỗi quyết "
+     "định công nhận của một sản phẩm) ghi một dòng từ dòng 2. Xoá dòng ví dụ trước khi nhập."),
+    ("Giới hạn", "Chỉ nhận tệp .xlsx, tối đa 5 MB và 5.000 dòng dữ liệu mỗi lần; chỉ đọc trang "
+     "tính đầu tiên. Ô chứa công thức bị từ chối: hãy dán giá trị."),
+    ("Tất cả hoặc không", "Nếu có một lỗi, không dòng nào được lưu. Trang xem trước liệt kê "
+     "mọi lỗi với số dòng và tên cột."),
+    ("Nhận ra chủ thể", "Theo Mã số thuế/ĐKKD; nếu không có mã, theo tên trong cùng huyện "
+     "(không phân biệt hoa thường, dấu cách, cách viết “HTX”/“Hợp tác xã”). Dòng đầu tiên của "
+     "một chủ thể mới tạo chủ thể với thông tin của dòng đó."),
+    ("Nhận ra sản phẩm", "Theo tên và chủ thể. Một dòng có số quyết định mới của sản phẩm đã "
+     "có sẽ thêm quyết định đó (nâng hạng hoặc công nhận lại), vì vậy có thể ghi lịch sử một "
+     "sản phẩm qua nhiều dòng, mỗi dòng một quyết định."),
+    ("Nhập lại", "Dòng trùng với dữ liệu đã có không thay đổi gì: nhập lại cùng một tệp không "
+     "tạo thêm bản ghi. Nhập Excel không sửa thông tin chủ thể, sản phẩm hay đánh giá đã có; "
+     "khác biệt được báo dưới dạng cảnh báo, hoặc lỗi nếu cùng số quyết định mà khác số sao "
+     "hay ngày."),
+    ("Giấy chứng nhận", "Sản phẩm đạt 3 sao trở lên được cấp giấy chứng nhận có hiệu lực 36 "
+     "tháng kể từ ngày quyết định; quyết định mới thay thế giấy chứng nhận trước đó."),
+    ("Phạm vi", "Cán bộ cấp huyện chỉ nhập được sản phẩm của huyện mình."),
 ]
 
 
 def _guide(workbook):
     sheet = workbook.create_sheet(GUIDE_SHEET)
     last = write_table(
-        sheet, [Column("Cột", 24), Column("Bắt buộc", 14), Column("Giá trị được nhận", 90)],
-        [[column.title, column.required, column.values] for column in COLUMNS],
+        sheet, [Column("Cột", 24), Column("Giá trị được nhận", 90), Column("Bắt buộc", 14)],
+        [[column.title, column.values, column.required] for column in COLUMNS],
         title="Hướng dẫn nhập danh sách sản phẩm OCOP (mẫu v1)")
     groups_start = last + 3
     groups = ProductGroup.objects.filter(criteria_version=CriteriaVersion.QD_148_2023,
@@ -73,9 +76,13 @@ def _guide(workbook):
     last = write_table(sheet, [Column("Tiêu chuẩn chất lượng được nhận", 24)],
                        [[standard.label] for standard in IMPORTABLE_STANDARDS],
                        start_row=groups_last + 2)
-    write_table(sheet, [Column("Quy tắc chung", 24)], [[rule] for rule in RULES],
-                start_row=last + 2)
+    write_table(sheet, [Column("Quy tắc chung", 24), Column("Nội dung", 90)],
+                [list(rule) for rule in RULES], start_row=last + 2)
     sheet.freeze_panes = None
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     return f"'{GUIDE_SHEET}'!$A${groups_start + 1}:$A${groups_last}"
 
 

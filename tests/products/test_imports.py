@@ -258,7 +258,7 @@ def test_blank_level_follows_the_rules_in_force_on_the_decision_date(province_st
     assert levels == {"101/QĐ-UBND": "tinh", "7/QĐ-UBND": "huyen"}
 
 
-def test_all_errors_of_all_rows_are_reported_with_row_and_column(province_staff):
+def test_all_errors_of_all_rows_are_reported_by_row_then_template_column(province_staff):
     report = run([
         row(stars=6, district="Chợ Đồng"),
         row(product_name=None, decision_date="hôm qua", level="Xã"),
@@ -269,10 +269,10 @@ def test_all_errors_of_all_rows_are_reported_with_row_and_column(province_staff)
         "Dòng 2, cột “Huyện/Thành phố”: “Chợ Đồng” không phải huyện, thành phố của tỉnh Bắc "
         "Kạn. Ghi tên (ví dụ “Chợ Đồn”, “Thành phố Bắc Kạn”) hoặc mã (ví dụ “064”).",
         "Dòng 2, cột “Số sao”: 6 không hợp lệ, chỉ nhận 3, 4 hoặc 5.",
+        "Dòng 3, cột “Tên sản phẩm”: bắt buộc, không được để trống.",
         "Dòng 3, cột “Cấp công nhận”: “Xã” không hợp lệ, chỉ nhận Huyện, Tỉnh hoặc Trung ương.",
         "Dòng 3, cột “Ngày quyết định”: “hôm qua” không phải ngày hợp lệ; ghi theo dạng "
         "dd/mm/yyyy, ví dụ 29/02/2024, hoặc dùng ô kiểu ngày của Excel.",
-        "Dòng 3, cột “Tên sản phẩm”: bắt buộc, không được để trống.",
     ]
     assert not report.applied
     assert Subject.objects.count() == 0
