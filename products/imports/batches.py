@@ -46,7 +46,7 @@ def import_batch_upload(*, user, name: str, content: bytes) -> ImportBatch:
 
 def _locked(batch_id: int, status: str) -> ImportBatch | None:
     """The batch, locked, if it is still waiting in `status`; else None (already done)."""
-    batch = (ImportBatch.objects.select_for_update().select_related("user")
+    batch = (ImportBatch.objects.select_for_update(of=("self",)).select_related("user")
              .filter(pk=batch_id, status=status).first())
     if batch is not None and (batch.user is None or not batch.user.is_active):
         _finish(batch, _refused(batch, "Tài khoản đã tải tệp lên không còn hoạt động."),
