@@ -6,7 +6,11 @@ rows through the registry's services inside one transaction. A preview is that s
 rolled back; an import keeps it only when there is no error at all.
 """
 
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 from django.db import transaction
+from simple_history.models import HistoricalRecords
 
 from ocop_portal.permissions import require_write
 from ocop_portal.text import clean_text
@@ -49,7 +53,7 @@ def run_import(*, name: str, content: bytes, user, dry_run: bool) -> ImportRepor
         report.sort()
         return report
     valid = _checked_rows(sheet.rows, user, report)
-    with transaction.atomic():
+    with transaction.atomic(), _history_by(user):
         Applier(user, report).apply(valid)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
@@ -57,6 +61,21 @@ def run_import(*, name: str, content: bytes, user, dry_run: bool) -> ImportRepor
             report.applied = True
     report.sort()
     return report
+
+
+@contextmanager
+def _history_by(user):
+    """Outside a web request (the worker, the command), history has no request to name its
+    author: name the importing user, when it is an account."""
+    context = HistoricalRecords.context
+    if getattr(context, "request", None) is not None or not user.pk:
+        yield
+        return
+    context.request = SimpleNamespace(user=user)
+    try:
+        yield
+    finally:
+        del context.request
 
 
 def _checked_rows(rows, user, report: ImportReport) -> list[RowData]:

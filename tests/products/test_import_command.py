@@ -127,6 +127,7 @@ def test_user_option_limits_a_district_officer_to_their_district(district_office
 
     assert "2 dòng tạo mới" in out
     assert ImportBatch.objects.get().user == district_officer
+    assert set(Product.history.values_list("history_user", flat=True)) == {district_officer.pk}
 
 
 def test_user_option_refuses_a_leader_and_an_unknown_account(leader, clean_file):

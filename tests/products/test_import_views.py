@@ -286,6 +286,18 @@ def test_a_batch_being_checked_refreshes_itself(district_officer):
     assert "http-equiv" not in html
 
 
+def test_the_worker_records_the_uploader_as_the_author_of_history(district_officer,
+                                                                  previewed_batch):
+    ImportBatch.objects.filter(pk=previewed_batch.pk).update(status=ImportBatch.Status.IMPORTING)
+
+    import_batch_apply(previewed_batch.pk)  # as the worker runs it: no request
+
+    assert Product.objects.count() == 2
+    for model in (Subject, Product, Evaluation):
+        authors = set(model.history.values_list("history_user", flat=True))
+        assert authors == {district_officer.pk}, model
+
+
 def test_tasks_run_twice_do_the_work_once(district_officer, previewed_batch, confirm):
     import_batch_check(previewed_batch.pk)  # already checked: nothing to do
     assert ImportBatch.objects.get().status == ImportBatch.Status.PREVIEWED
