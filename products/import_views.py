@@ -12,6 +12,7 @@ from products.imports import ImportReport, template_workbook
 from products.imports.batches import (
     import_batch_confirm,
     import_batch_get_for_user,
+    import_batch_list_for_user,
     import_batch_upload,
 )
 from products.imports.columns import COLUMNS
@@ -20,6 +21,7 @@ from products.models import ImportBatch
 
 # A page lists this many rows and issues per table at most; the counts above stay exact.
 SHOWN_ROWS = 1000
+RECENT_BATCHES = 10
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,7 +35,9 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         batch = import_batch_upload(user=request.user, name=upload.name, content=form.content)
         return redirect("products:import_detail", pk=batch.pk)
-    return render(request, "products/import_upload.html", {"form": form, "columns": COLUMNS})
+    return render(request, "products/import_upload.html", {
+        "form": form, "columns": COLUMNS,
+        "recent_batches": import_batch_list_for_user(request.user)[:RECENT_BATCHES]})
 
 
 @require_GET

@@ -92,7 +92,7 @@ def _checked_rows(rows, user, report: ImportReport) -> list[RowData]:
         if data is None:
             continue
         if data.stars:
-            key = (*data.product_key, data.decision_number)
+            key = (*data.product_key, data.decision_key)
             if key in seen_decisions:
                 report.error(
                     f"sản phẩm “{data.product_name}” của “{data.subject_name}” đã có quyết định "

@@ -10,7 +10,7 @@ from ocop_portal.permissions import can_edit_district
 from ocop_portal.text import name_key
 from products.imports.columns import title
 from products.imports.report import Action, ImportReport, Issue, RowResult
-from products.imports.rows import RowData
+from products.imports.rows import RowData, decision_key
 from products.models import (
     QD_148_EFFECTIVE,
     Evaluation,
@@ -219,7 +219,8 @@ class Applier:
     def _evaluation(self, data: RowData, product: Product, result: RowResult):
         if not data.stars:
             return
-        existing = product.evaluations.filter(decision_number=data.decision_number).first()
+        existing = next((evaluation for evaluation in product.evaluations.all()
+                         if decision_key(evaluation.decision_number) == data.decision_key), None)
         if existing is not None:
             self._compare_evaluation(data, existing)
             return

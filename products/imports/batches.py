@@ -29,7 +29,10 @@ def _finish(batch: ImportBatch, report: ImportReport, status: str):
     batch.status = status
     batch.summary = report.to_dict()
     batch.applied_at = timezone.now() if status == Status.APPLIED else None
-    batch.save(update_fields=["status", "summary", "applied_at", "updated_at"])
+    if status == Status.FAILED:
+        # A refused file is never imported: keep its name, hash and errors, not its bytes.
+        batch.content = b""
+    batch.save(update_fields=["status", "summary", "applied_at", "content", "updated_at"])
 
 
 @transaction.atomic
@@ -109,6 +112,11 @@ def import_file(*, user, name: str, content: bytes, dry_run: bool) -> ImportRepo
                            source=ImportBatch.Source.COMMAND, status=Status.APPLIED)
         _finish(batch, report, Status.APPLIED)
     return report
+
+
+def import_batch_list_for_user(user):
+    """The user's own batches, newest first, without their files."""
+    return ImportBatch.objects.filter(user_id=user.pk).defer("content", "summary")
 
 
 def import_batch_get_for_user(user, pk: int) -> ImportBatch:

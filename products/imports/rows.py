@@ -74,6 +74,15 @@ class RowData:
     def product_key(self):
         return (name_key(self.subject_name), self.district.pk, name_key(self.product_name))
 
+    @property
+    def decision_key(self) -> str:
+        return decision_key(self.decision_number)
+
+
+def decision_key(number: str) -> str:
+    """One decision however its number is typed: “101/QĐ-UBND” is “101 / qd-ubnd”."""
+    return _SPACES.sub("", fold(number))
+
 
 def _plain_key(text) -> str:
     """Folded, punctuation as spaces: “TP. Bắc Kạn” is “tp bac kan”."""

@@ -201,6 +201,7 @@ def test_preview_with_errors_lists_them_and_offers_no_confirmation(province_staf
     confirm(client, batch)  # forcing it changes nothing
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
+    assert bytes(batch.content) == b""  # a refused file is not kept, its errors are
     before["ImportBatch"] += 1
     assert registry_state() == before
 
@@ -236,6 +237,21 @@ def test_a_file_that_is_not_an_importable_xlsx_is_refused_on_the_form(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert ImportBatch.objects.count() == 0
+
+
+def test_the_upload_page_lists_the_users_own_recent_batches(district_officer,
+                                                             other_district_officer, upload):
+    own, other = Client(), Client()
+    own.force_login(district_officer)
+    other.force_login(other_district_officer)
+    upload(own, workbook_bytes(CHO_DON_ROWS), "cua-toi.xlsx")
+    upload(other, workbook_bytes([row(district="Na Rì", commune=None)]), "cua-na-ri.xlsx")
+
+    html = own.get(UPLOAD).content.decode()
+
+    assert "cua-toi.xlsx" in html
+    assert "Đã kiểm tra, chờ xác nhận" in html
+    assert "cua-na-ri.xlsx" not in html
 
 
 def test_the_form_asks_for_a_file(district_officer):

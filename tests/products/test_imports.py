@@ -230,6 +230,19 @@ def test_a_subject_is_matched_by_registration_number_before_its_name(province_st
     assert any(w.column == "Mã số thuế/ĐKKD" for w in report.warnings)
 
 
+def test_a_decision_number_typed_differently_is_the_same_decision(province_staff):
+    run([row()], province_staff)
+    before = registry_state()
+
+    report = run([row(decision_number="101 / QD-ubnd")], province_staff)
+
+    assert report.ok
+    assert report.rows[0].action == Action.UNCHANGED
+    assert registry_state() == before
+    twice = run([row(), row(decision_number="101/qđ-UBND ")], province_staff)
+    assert [(e.row, e.column) for e in twice.errors] == [(3, "Số quyết định")]
+
+
 def test_differences_with_existing_records_are_warnings_and_change_nothing(province_staff):
     run([row()], province_staff)
 
