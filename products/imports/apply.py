@@ -9,8 +9,9 @@ from django.utils import timezone
 from ocop_portal.permissions import can_edit_district
 from ocop_portal.text import name_key
 from products.imports.columns import title
+from products.imports.references import decision_key
 from products.imports.report import Action, ImportReport, Issue, RowResult
-from products.imports.rows import RowData, decision_key
+from products.imports.rows import RowData
 from products.models import (
     QD_148_EFFECTIVE,
     Evaluation,

@@ -23,6 +23,10 @@ _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx files wi
 _SAVE_AS = "Hãy mở tệp bằng Excel, chọn Lưu thành “Excel Workbook (*.xlsx)” rồi tải lên lại."
 
 
+# Stands for a formula cell's value: the cell is reported once, as a formula.
+FORMULA = object()
+
+
 class FileRefused(Exception):
     """The file cannot be read as an import workbook at all; the message says why."""
 
@@ -164,33 +168,8 @@ def read_sheet(name: str, content: bytes) -> SheetData:
             return data
         titles = _read_header(data, header)
         data.fatal = bool(data.errors)
-        for index, cell in enumerate(header, start=1):
-            if _formula(cell):
-                data.errors.append(Issue(_formula_message(cell.value), 1,
-                                         _column_name(titles, index)))
-        key_of = {index: key for key, index in data.column_of.items()}
-        for row_number, cells in enumerate(rows, start=2):
-            values = {}
-            non_blank = False
-            for index, cell in enumerate(cells, start=1):
-                if _is_blank(cell.value):
-                    continue
-                non_blank = True
-                if _formula(cell):
-                    data.errors.append(Issue(_formula_message(cell.value), row_number,
-                                             _column_name(titles, index)))
-                elif index in key_of:
-                    values[key_of[index]] = cell.value
-            if not non_blank:
-                continue
-            if len(data.rows) == MAX_DATA_ROWS:
-                data.errors.append(Issue(
-                    f"tệp có hơn {_thousands(MAX_DATA_ROWS)} dòng dữ liệu, vượt giới hạn mỗi lần "
-                    f"nhập (dòng này là dòng thứ {_thousands(MAX_DATA_ROWS + 1)}). Hãy chia "
-                    "thành nhiều tệp.", row_number))
-                data.fatal = True
-                break
-            data.rows.append((row_number, values))
+        _read_rows(data, titles, [(1, header)])
+        _read_rows(data, titles, enumerate(rows, start=2))
         if not data.rows and not data.errors:
             data.errors.append(Issue(
                 "không có dòng dữ liệu nào dưới dòng tiêu đề; mỗi sản phẩm ghi một dòng, bắt "
@@ -198,6 +177,35 @@ def read_sheet(name: str, content: bytes) -> SheetData:
     finally:
         workbook.close()
     return data
+
+
+def _read_rows(data: SheetData, titles: dict[int, str], rows):
+    """Collect the non-empty rows' template cells; a formula anywhere is an error and its
+    cell holds FORMULA, so that it is not also reported as blank."""
+    key_of = {index: key for key, index in data.column_of.items()}
+    for row_number, cells in rows:
+        values = {}
+        for index, cell in enumerate(cells, start=1):
+            if _is_blank(cell.value):
+                continue
+            if _formula(cell):
+                data.errors.append(Issue(_formula_message(cell.value), row_number,
+                                         _column_name(titles, index)))
+                values[key_of.get(index, index)] = FORMULA
+            elif index in key_of:
+                values[key_of[index]] = cell.value
+            else:
+                values.setdefault(index, cell.value)  # outside the template, not read
+        if row_number == 1 or not values:
+            continue
+        if len(data.rows) == MAX_DATA_ROWS:
+            data.errors.append(Issue(
+                f"tệp có hơn {_thousands(MAX_DATA_ROWS)} dòng dữ liệu, vượt giới hạn mỗi lần "
+                f"nhập (dòng này là dòng thứ {_thousands(MAX_DATA_ROWS + 1)}). Hãy chia thành "
+                "nhiều tệp.", row_number))
+            data.fatal = True
+            return
+        data.rows.append((row_number, {k: v for k, v in values.items() if isinstance(k, str)}))
 
 
 def _formula_message(formula) -> str:

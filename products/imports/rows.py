@@ -14,32 +14,30 @@ from ocop_portal.text import clean_text, fold, name_key
 from products import rules
 from products.imports import columns
 from products.imports.columns import title
-from products.imports.report import Issue
-from products.models import (
-    QD_148_EFFECTIVE,
-    CriteriaVersion,
-    EvaluationLevel,
-    ProductGroup,
-    Standard,
+from products.imports.reader import FORMULA
+from products.imports.references import (
+    IMPORTABLE_STANDARDS,
+    References,
+    code_text,
+    decision_key,
+    place_key,
+    plain_key,
+    quoted,
+    standard_key,
 )
+from products.imports.report import Issue
+from products.models import QD_148_EFFECTIVE, EvaluationLevel, ProductGroup
 from subjects.models import SubjectType
 
 # Bắc Kạn's OCOP programme began with its 2018-2020 scheme; no decision or first year is older.
 FIRST_PROGRAMME_YEAR = 2018
 MAX_TEXT = {"product_name": 255, "subject_name": 255, "registration_number": 50,
             "decision_number": 100}
-_PUNCTUATION = re.compile(r"[^\w\s]")
-_SPACES = re.compile(r"\s+")
-_UNIT_PREFIXES = ("thanh pho ", "tp ", "thi xa ", "tx ", "huyen ", "h ", "thi tran ", "tt ",
-                  "phuong ", "p ", "xa ", "x ")
 _LEVELS = {"huyen": EvaluationLevel.DISTRICT, "cap huyen": EvaluationLevel.DISTRICT,
            "tinh": EvaluationLevel.PROVINCE, "cap tinh": EvaluationLevel.PROVINCE,
            "trung uong": EvaluationLevel.CENTRAL, "cap trung uong": EvaluationLevel.CENTRAL,
            "quoc gia": EvaluationLevel.CENTRAL}
 _YES_NO = {"co": True, "khong": False}
-_STANDARD_ALIASES = {"huuco": Standard.ORGANIC, "tcvn11041": Standard.ORGANIC}
-IMPORTABLE_STANDARDS = [s for s in Standard if s != Standard.OTHER]
-_NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 
 
@@ -79,83 +77,6 @@ class RowData:
         return decision_key(self.decision_number)
 
 
-def decision_key(number: str) -> str:
-    """One decision however its number is typed: “101/QĐ-UBND” is “101 / qd-ubnd”."""
-    return _SPACES.sub("", fold(number))
-
-
-def _plain_key(text) -> str:
-    """Folded, punctuation as spaces: “TP. Bắc Kạn” is “tp bac kan”."""
-    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", fold(str(text)))).strip()
-
-
-def _place_key(text) -> str:
-    """The name of an administrative unit without its kind: “Huyện Chợ Đồn” is “cho don”."""
-    key = _plain_key(text)
-    for prefix in _UNIT_PREFIXES:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            return key[len(prefix):]
-    return key
-
-
-def _standard_key(text) -> str:
-    key = re.sub(r"[:\-]\s*(19|20)\d\d\s*$", "", fold(str(text)))  # "ISO 22000:2018"
-    return re.sub(r"[\W_]", "", key)
-
-
-def _code_text(value, width) -> str:
-    """A code typed in a number cell lost its leading zeros: 64 is “064”."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = clean_text(value)
-    return text.zfill(width) if text.isdigit() else text
-
-
-def _quoted(value) -> str:
-    """A cell's value as shown in a message: numbers bare, text in quotes."""
-    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
-        return value.strip()
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int | float | Decimal):
-        return str(value).replace(".", ",")
-    return f"“{clean_text(value)}”"
-
-
-class References:
-    """The lookups a row needs, loaded once per import."""
-
-    def __init__(self):
-        self.districts = list(District.objects.select_related("province"))
-        self.district_by_key = {}
-        for district in self.districts:
-            for key in (district.code, _place_key(district.name), _place_key(district.full_name)):
-                self.district_by_key.setdefault(key, district)
-        self.communes_by_district: dict[int, dict[str, Commune | None]] = {}
-        self.commune_by_code = {}
-        self.communes_by_name: dict[str, list[Commune]] = {}
-        for commune in Commune.objects.select_related("district"):
-            self.commune_by_code[commune.code] = commune
-            keys = self.communes_by_district.setdefault(commune.district_id, {})
-            for key in {_place_key(commune.name), _place_key(commune.full_name)}:
-                # Two communes of one district folding to one name: ask for the code instead.
-                keys[key] = None if key in keys and keys[key] != commune else commune
-                self.communes_by_name.setdefault(key, []).append(commune)
-        self.groups = list(ProductGroup.objects.filter(
-            criteria_version=CriteriaVersion.QD_148_2023, parent__isnull=True))
-        self.group_by_key = {_place_key(group.name): group for group in self.groups}
-        self.subject_type_by_key = {}
-        for value, label in SubjectType.choices:
-            self.subject_type_by_key[name_key(label)] = value
-            self.subject_type_by_key[value] = value
-        self.standard_by_key = dict(_STANDARD_ALIASES)
-        for standard in IMPORTABLE_STANDARDS:
-            self.standard_by_key[_standard_key(standard.label)] = standard.value
-            self.standard_by_key[_standard_key(standard.value)] = standard.value
-
-
 class RowChecker:
     """Checks rows for one user: an officer's rows must be of their own district."""
 
@@ -168,6 +89,8 @@ class RowChecker:
 
     def text(self, values, key, required=False) -> str:
         value = values.get(key)
+        if value is FORMULA:
+            return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if isinstance(value, dt.datetime):
@@ -184,16 +107,16 @@ class RowChecker:
         found = self.refs.subject_type_by_key.get(name_key(str(value)))
         if not found:
             labels = ", ".join(label for _, label in SubjectType.choices)
-            raise CellError(f"{_quoted(value)} không hợp lệ, chỉ nhận: {labels}.")
+            raise CellError(f"{quoted(value)} không hợp lệ, chỉ nhận: {labels}.")
         return found
 
     def district(self, value) -> District:
-        key = _code_text(value, 3)
+        key = code_text(value, 3)
         district = self.refs.district_by_key.get(key) or self.refs.district_by_key.get(
-            _place_key(key))
+            place_key(key))
         if district is None:
             raise CellError(
-                f"{_quoted(value)} không phải huyện, thành phố của tỉnh Bắc Kạn. Ghi tên (ví dụ "
+                f"{quoted(value)} không phải huyện, thành phố của tỉnh Bắc Kạn. Ghi tên (ví dụ "
                 "“Chợ Đồn”, “Thành phố Bắc Kạn”) hoặc mã (ví dụ “064”).")
         if not can_edit_district(self.user, district):
             own = getattr(self.user, "district", None)
@@ -203,33 +126,33 @@ class RowChecker:
         return district
 
     def commune(self, value, district: District) -> Commune:
-        code = _code_text(value, 5)
+        code = code_text(value, 5)
         commune = self.refs.commune_by_code.get(code)
         in_district = self.refs.communes_by_district.get(district.pk, {})
         if commune is None:
-            key = _place_key(code)
+            key = place_key(code)
             if key in in_district:
                 commune = in_district[key]
                 if commune is None:
-                    raise CellError(f"{_quoted(value)}: {district} có hai xã cùng tên này; hãy "
+                    raise CellError(f"{quoted(value)}: {district} có hai xã cùng tên này; hãy "
                                     "ghi mã xã.")
             else:
                 elsewhere = self.refs.communes_by_name.get(key, [])
                 if elsewhere:
                     commune = elsewhere[0]
         if commune is None:
-            raise CellError(f"{_quoted(value)} không có trong danh mục xã, phường, thị trấn của "
+            raise CellError(f"{quoted(value)} không có trong danh mục xã, phường, thị trấn của "
                             f"{district}.")
         if commune.district_id != district.pk:
-            raise CellError(f"{_quoted(value)} ({commune}) thuộc {commune.district}, không "
+            raise CellError(f"{quoted(value)} ({commune}) thuộc {commune.district}, không "
                             f"thuộc {district}.")
         return commune
 
     def group(self, value) -> ProductGroup:
-        group = self.refs.group_by_key.get(_place_key(value))
+        group = self.refs.group_by_key.get(place_key(value))
         if group is None:
             names = "; ".join(group.name for group in self.refs.groups)
-            raise CellError(f"{_quoted(value)} không phải nhóm sản phẩm của QĐ 148/QĐ-TTg; "
+            raise CellError(f"{quoted(value)} không phải nhóm sản phẩm của QĐ 148/QĐ-TTg; "
                             f"chỉ nhận một trong sáu nhóm: {names}.")
         return group
 
@@ -241,7 +164,7 @@ class RowChecker:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or number not in (3, 4, 5):
-            raise CellError(f"{_quoted(value)} không hợp lệ, chỉ nhận 3, 4 hoặc 5.")
+            raise CellError(f"{quoted(value)} không hợp lệ, chỉ nhận 3, 4 hoặc 5.")
         return int(number)
 
     @staticmethod
@@ -251,19 +174,19 @@ class RowChecker:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
-            raise CellError(f"{_quoted(value)} không phải là số; ghi điểm từ 0 đến 100, ví dụ "
+            raise CellError(f"{quoted(value)} không phải là số; ghi điểm từ 0 đến 100, ví dụ "
                             "72,5.")
         if number < 0 or number > 100:
-            raise CellError(f"{_quoted(value)} nằm ngoài thang điểm từ 0 đến 100.")
+            raise CellError(f"{quoted(value)} nằm ngoài thang điểm từ 0 đến 100.")
         if number != number.quantize(Decimal("0.01")):
-            raise CellError(f"{_quoted(value)} có quá hai chữ số thập phân.")
+            raise CellError(f"{quoted(value)} có quá hai chữ số thập phân.")
         return number
 
     @staticmethod
     def level(value) -> str:
-        level = _LEVELS.get(_plain_key(value))
+        level = _LEVELS.get(plain_key(value))
         if level is None:
-            raise CellError(f"{_quoted(value)} không hợp lệ, chỉ nhận Huyện, Tỉnh hoặc Trung "
+            raise CellError(f"{quoted(value)} không hợp lệ, chỉ nhận Huyện, Tỉnh hoặc Trung "
                             "ương.")
         return level
 
@@ -283,7 +206,7 @@ class RowChecker:
             if day is None:
                 hint = (" (ô đang là số, không phải ngày)" if isinstance(value, int | float)
                         else "")
-                raise CellError(f"{_quoted(value)} không phải ngày hợp lệ{hint}; ghi theo dạng "
+                raise CellError(f"{quoted(value)} không phải ngày hợp lệ{hint}; ghi theo dạng "
                                 "dd/mm/yyyy, ví dụ 29/02/2024, hoặc dùng ô kiểu ngày của Excel.")
         if day > self.today:
             raise CellError(f"ngày {day:%d/%m/%Y} ở sau hôm nay ({self.today:%d/%m/%Y}).")
@@ -298,7 +221,7 @@ class RowChecker:
         except InvalidOperation:
             number = None
         if number is None or number != number.to_integral_value():
-            raise CellError(f"{_quoted(value)} không phải năm; ghi bốn chữ số, ví dụ 2021.")
+            raise CellError(f"{quoted(value)} không phải năm; ghi bốn chữ số, ví dụ 2021.")
         if not FIRST_PROGRAMME_YEAR <= number <= self.today.year:
             raise CellError(f"năm {int(number)} không hợp lệ, chỉ nhận từ "
                             f"{FIRST_PROGRAMME_YEAR} đến {self.today.year}.")
@@ -310,7 +233,7 @@ class RowChecker:
             return value
         answer = _YES_NO.get(fold(str(value)))
         if answer is None:
-            raise CellError(f"{_quoted(value)} không hợp lệ, chỉ nhận Có hoặc Không.")
+            raise CellError(f"{quoted(value)} không hợp lệ, chỉ nhận Có hoặc Không.")
         return answer
 
     def standards(self, value) -> list[str]:
@@ -318,7 +241,7 @@ class RowChecker:
         for part in re.split(r"[,;\n]", str(value)):
             if not part.strip():
                 continue
-            standard = self.refs.standard_by_key.get(_standard_key(part))
+            standard = self.refs.standard_by_key.get(standard_key(part))
             if standard is None:
                 unknown.append(f"“{clean_text(part)}”")
             elif standard not in found:
@@ -332,9 +255,9 @@ class RowChecker:
     # Rows ------------------------------------------------------------------------------------
 
     def _cell(self, issues, row, key, parse, values, *args):
-        """Parse one cell, recording its error; blank cells give None."""
+        """Parse one cell, recording its error; blank and formula cells give None."""
         value = values.get(key)
-        if value is None:
+        if value is None or value is FORMULA:
             return None
         try:
             return parse(value, *args)
@@ -367,7 +290,7 @@ class RowChecker:
         traceability = self._cell(issues, row, "traceability", self.yes_no, values)
         standards = self._cell(issues, row, "standards", self.standards, values) or []
         issues += self._check_recognition(row, values, stars, score, texts)
-        if issues:
+        if issues or FORMULA in values.values():
             return None, issues
         if stars and level is None:
             level = default_level(stars, decision_date)
@@ -398,7 +321,7 @@ class RowChecker:
             return issues
         if stars is None:
             return issues
-        if not texts.get("decision_number") and "decision_number" in texts:
+        if not texts.get("decision_number") and values.get("decision_number") is None:
             issues.append(Issue("bắt buộc khi có Số sao: sản phẩm đạt 3 sao trở lên phải có "
                                 "quyết định công nhận.", row, title("decision_number")))
         if values.get("decision_date") is None:
@@ -407,7 +330,7 @@ class RowChecker:
         if score is not None:
             band_stars = rules.stars_for_score(score)
             if band_stars != stars:
-                shown = _quoted(values.get("score"))
+                shown = quoted(values.get("score"))
                 issues.append(Issue(
                     f"{shown} điểm thuộc hạng {band_stars} sao ({rules.BAND_LABELS[band_stars]}),"
                     f" không khớp {stars} sao ở cột “{title('stars')}”: {stars} sao cần "

@@ -10,7 +10,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ocop_portal.excel import Column, table_workbook, write_table
 from products.imports.columns import COLUMNS
 from products.imports.reader import MAX_DATA_ROWS
-from products.imports.rows import IMPORTABLE_STANDARDS
+from products.imports.references import IMPORTABLE_STANDARDS
 from products.models import CriteriaVersion, EvaluationLevel, ProductGroup
 from subjects.models import SubjectType
 

@@ -387,6 +387,16 @@ def test_a_bad_workbook_is_refused_with_its_message_and_nothing_is_saved(
     assert registry_state() == before
 
 
+def test_a_formula_is_reported_once_not_also_as_a_blank_cell(province_staff):
+    report = run([row(product_name="=B2", stars="=2+1"), row(product_name="Măng khô",
+                                                             commune="=F2")], province_staff)
+
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "Tên sản phẩm"), (2, "Số sao"), (3, "Xã/Phường/Thị trấn")]
+    assert all("ô chứa công thức" in e.message for e in report.errors)
+    assert Product.objects.count() == 0
+
+
 def test_more_than_5000_rows_are_refused_naming_the_first_row_over(province_staff):
     rows = [row(product_name=f"Sản phẩm {n}", decision_number=f"{n}/QĐ-UBND")
             for n in range(5001)]
