@@ -5,6 +5,7 @@ from products.models import (
     Certificate,
     Evaluation,
     ExpiryNotice,
+    ImportBatch,
     Product,
     ProductGroup,
     QualityCertification,
@@ -113,4 +114,23 @@ class ExpiryNoticeAdmin(admin.ModelAdmin):
     list_display = ("day", "certificate_count", "sent_at", "recipients")
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Who imported which workbook, when, and what came of it (read only)."""
+
+    list_display = ("filename", "user", "source", "status", "created_at")
+    list_filter = ("status", "source")
+    search_fields = ("filename", "user__username")
+    list_select_related = ("user",)
+    readonly_fields = ("filename", "size", "sha256", "user", "source", "status", "summary",
+                       "created_at", "updated_at")
+    exclude = ("content",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

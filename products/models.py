@@ -389,3 +389,54 @@ class ExpiryNotice(models.Model):
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y}: {self.certificate_count} giấy chứng nhận"
+
+
+class ImportBatch(models.Model):
+    """One uploaded import workbook: checked in the background, previewed, then imported on
+    confirmation. The file is kept in the database, so that the worker and the confirming
+    request, perhaps on other machines, read the same bytes; the summary is the audit trail of
+    what the import found and did."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", "Đang kiểm tra"
+        PREVIEWED = "previewed", "Đã kiểm tra, chờ xác nhận"
+        IMPORTING = "importing", "Đang nhập"
+        APPLIED = "applied", "Đã nhập"
+        FAILED = "failed", "Có lỗi, không nhập"
+
+    class Source(models.TextChoices):
+        WEB = "web", "Trang nhập Excel"
+        COMMAND = "command", "Lệnh import_products"
+
+    filename = models.CharField("Tên tệp", max_length=255)
+    content = models.BinaryField("Nội dung tệp", editable=False)
+    size = models.PositiveIntegerField("Dung lượng (byte)")
+    sha256 = models.CharField("Mã băm SHA-256", max_length=64)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                             blank=True, related_name="import_batches",
+                             verbose_name="Người nhập")
+    source = models.CharField("Nguồn", max_length=10, choices=Source.choices,
+                              default=Source.WEB)
+    status = models.CharField("Trạng thái", max_length=10, choices=Status.choices,
+                              default=Status.CHECKING)
+    summary = models.JSONField("Kết quả kiểm tra, nhập", default=dict, blank=True)
+    created_at = models.DateTimeField("Tải lên lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
+    applied_at = models.DateTimeField("Nhập lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Lần nhập Excel"
+        verbose_name_plural = "Các lần nhập Excel"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Still running long after any import finishes: the worker probably stopped."""
+        return self.is_running and timezone.now() - self.updated_at > dt.timedelta(minutes=30)

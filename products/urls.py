@@ -1,6 +1,6 @@
 from django.urls import path
 
-from products import views
+from products import import_views, views
 
 app_name = "products"
 
@@ -16,4 +16,8 @@ urlpatterns = [
          name="quality_certification_create"),
     path("<int:pk>/traceability/new/", views.traceability_create, name="traceability_create"),
     path("certificates/<int:pk>/revoke/", views.certificate_revoke, name="certificate_revoke"),
+    path("import/", import_views.import_upload, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -1,0 +1,302 @@
+"""Applying checked rows through the registry's services, in one transaction: the same code
+previews (rolled back) and imports (committed)."""
+
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ocop_portal.permissions import can_edit_district
+from ocop_portal.text import name_key
+from products.imports.columns import title
+from products.imports.references import decision_key
+from products.imports.report import Action, ImportReport, Issue, RowResult
+from products.imports.rows import RowData
+from products.models import (
+    QD_148_EFFECTIVE,
+    Evaluation,
+    EvaluationKind,
+    EvaluationLevel,
+    Product,
+    Standard,
+)
+from products.services import (
+    evaluation_record,
+    product_create,
+    quality_certification_add,
+    traceability_add,
+)
+from subjects.models import Subject, SubjectType
+from subjects.services import subject_create, subject_find_duplicate
+
+# Template v1 has no column for the traceability system; the record says where it came from.
+TRACEABILITY_SYSTEM = "Chưa ghi rõ hệ thống (khai báo qua nhập Excel)"
+
+# Which column of the template a service's field error belongs to, per record written.
+_SUBJECT_COLUMNS = {"name": "subject_name", "subject_type": "subject_type",
+                    "registration_number": "registration_number", "district": "district",
+                    "commune": "commune", "first_year_in_programme": "first_year"}
+_PRODUCT_COLUMNS = {"name": "product_name", "subject": "subject_name", "group": "group",
+                    "district": "district", "commune": "commune", "first_cycle_year": "first_year"}
+_EVALUATION_COLUMNS = {"stars": "stars", "total_score": "score", "level": "level",
+                       "decision_number": "decision_number", "decision_date": "decision_date",
+                       "cycle_year": "decision_date"}
+_EXTRA_COLUMNS = {"started_on": "decision_date", "issued_on": "decision_date",
+                  "standard": "standards"}
+
+
+class RowRefused(Exception):
+    """A row that the database state makes impossible; carries its issues."""
+
+    def __init__(self, *issues: Issue):
+        self.issues = list(issues)
+        super().__init__("; ".join(str(issue) for issue in issues))
+
+
+def _issues_from(error: ValidationError, row: int, column_keys: dict) -> list[Issue]:
+    if not hasattr(error, "error_dict"):
+        return [Issue(message, row) for message in error.messages]
+    issues = []
+    for field_name, messages in error.message_dict.items():
+        key = column_keys.get(field_name)
+        for message in messages:
+            issues.append(Issue(message, row, title(key) if key else None))
+    return issues
+
+
+def _label(choices, value) -> str:
+    return choices(value).label if value else ""
+
+
+class Applier:
+    """Writes the rows of one import for one user and reports, row by row, what changed."""
+
+    def __init__(self, user, report: ImportReport):
+        self.user = user
+        self.report = report
+        self.today = timezone.localdate()
+        self._new_evaluations: list[tuple[RowResult, int, int]] = []
+
+    def apply(self, rows: list[RowData]):
+        # Rows are applied in the file's order: the first row of a producer or a product
+        # creates it with that row's details. Kinds, supersession and the current certificate
+        # are derived from the whole history, so the order of decisions does not matter.
+        self._traceability_start = self._earliest_traceability(rows)
+        for data in rows:
+            result = RowResult(row=data.row, product=data.product_name,
+                               subject=data.subject_name, district=str(data.district))
+            try:
+                with transaction.atomic():
+                    self._apply_row(data, result)
+            except RowRefused as refused:
+                self.report.errors += refused.issues
+            except PermissionDenied as denied:
+                self.report.error(str(denied), data.row, title("district"))
+            except IntegrityError:
+                self.report.error("dữ liệu vừa bị thay đổi cùng lúc bởi người khác; hãy nhập "
+                                  "lại tệp.", data.row)
+            else:
+                self.report.rows.append(result)
+        self._describe_kinds()
+
+    def _earliest_traceability(self, rows: list[RowData]) -> dict:
+        """For each product, the earliest day a row marks its traceability “Có”: the decision
+        it was evaluated at (traceability is evidence in the dossier), else the import day."""
+        start = {}
+        for data in rows:
+            if data.traceability:
+                day = data.decision_date or self.today
+                start[data.product_key] = min(day, start.get(data.product_key, day))
+        return start
+
+    def _apply_row(self, data: RowData, result: RowResult):
+        subject = self._subject(data, result)
+        result.subject = subject.name
+        product, created = self._product(data, subject, result)
+        self._evaluation(data, product, result)
+        self._traceability(data, product, result)
+        self._standards(data, product, result)
+        if created:
+            result.action = Action.CREATE
+        elif result.changes:
+            result.action = Action.UPDATE
+
+    def _call(self, service, row, column_keys, **kwargs):
+        try:
+            return service(user=self.user, **kwargs)
+        except ValidationError as error:
+            raise RowRefused(*_issues_from(error, row, column_keys)) from error
+
+    # Subject ---------------------------------------------------------------------------------
+
+    def _subject(self, data: RowData, result: RowResult) -> Subject:
+        found = subject_find_duplicate(name=data.subject_name, district=data.district,
+                                       registration_number=data.registration_number)
+        if found is None:
+            subject = self._call(
+                subject_create, data.row, _SUBJECT_COLUMNS, name=data.subject_name,
+                subject_type=data.subject_type, registration_number=data.registration_number,
+                district=data.district, commune=data.commune,
+                first_year_in_programme=data.first_year)
+            self.report.created["subjects"] += 1
+            result.changes.append(f"Tạo chủ thể mới “{subject.name}” "
+                                  f"({subject.get_subject_type_display()})")
+            if data.registration_was_number:
+                self.report.warn("ô đang ở dạng số nên Excel đã bỏ các số 0 ở đầu mã (nếu có); "
+                                 "hãy định dạng cột là Văn bản nếu mã bắt đầu bằng 0.",
+                                 data.row, title("registration_number"))
+            return subject
+        subject, _reason = found
+        by_number = bool(data.registration_number) and (
+            subject.registration_number == data.registration_number)
+        if not can_edit_district(self.user, subject.district_id):
+            column = "registration_number" if by_number else "subject_name"
+            raise RowRefused(Issue(
+                f"chủ thể “{subject.name}” đã đăng ký ở {subject.district}, ngoài phạm vi của "
+                "bạn; không thêm sản phẩm cho chủ thể của huyện khác.", data.row, title(column)))
+        self._compare_subject(data, subject, by_number)
+        return subject
+
+    def _compare_subject(self, data: RowData, subject: Subject, by_number: bool):
+        keep = "nhập Excel không sửa thông tin chủ thể đã có; nếu cần, hãy sửa trên trang chủ thể."
+        row = data.row
+        if by_number and name_key(subject.name) != name_key(data.subject_name):
+            self.report.warn(f"mã số này là của chủ thể “{subject.name}” trong cổng; dòng được "
+                             f"gắn với chủ thể đó (tệp ghi “{data.subject_name}”).", row,
+                             title("registration_number"))
+        if (data.registration_number and subject.registration_number
+                and not by_number):
+            self.report.warn(f"chủ thể “{subject.name}” đã có mã số "
+                             f"{subject.registration_number}, tệp ghi "
+                             f"{data.registration_number}; {keep}", row,
+                             title("registration_number"))
+        if subject.subject_type != data.subject_type:
+            self.report.warn(
+                f"chủ thể “{subject.name}” đã có với loại hình "
+                f"“{_label(SubjectType, subject.subject_type)}”, tệp ghi "
+                f"“{_label(SubjectType, data.subject_type)}”; {keep}", row,
+                title("subject_type"))
+        if data.first_year and subject.first_year_in_programme != data.first_year:
+            current = subject.first_year_in_programme or "chưa ghi"
+            self.report.warn(f"chủ thể “{subject.name}” đã có với năm tham gia {current}, tệp "
+                             f"ghi {data.first_year}; năm tham gia chỉ ghi khi tạo chủ thể mới; "
+                             f"{keep}", row, title("first_year"))
+
+    # Product ---------------------------------------------------------------------------------
+
+    def _product(self, data: RowData, subject: Subject, result: RowResult):
+        product = (Product.objects.select_related("group", "district", "commune")
+                   .filter(subject=subject, name_key=name_key(data.product_name)).first())
+        if product is None:
+            first_year = data.first_year or (data.decision_date.year if data.decision_date
+                                             else None)
+            product = self._call(
+                product_create, data.row, _PRODUCT_COLUMNS, name=data.product_name,
+                subject=subject, group=data.group, district=data.district, commune=data.commune,
+                first_cycle_year=first_year)
+            self.report.created["products"] += 1
+            result.changes.append(f"Tạo sản phẩm mới “{product.name}” ({data.group.name})")
+            return product, True
+        if not can_edit_district(self.user, product.district_id):
+            raise RowRefused(Issue(
+                f"sản phẩm “{product.name}” thuộc {product.district}, ngoài phạm vi của bạn.",
+                data.row, title("district")))
+        keep = ("nhập Excel không sửa thông tin sản phẩm đã có; nếu cần, hãy sửa trên trang sản "
+                "phẩm.")
+        if product.group.top_group != data.group:
+            self.report.warn(f"sản phẩm đã có với nhóm “{product.group}”, tệp ghi "
+                             f"“{data.group.name}”; {keep}", data.row, title("group"))
+        if product.district_id != data.district.pk:
+            self.report.warn(f"sản phẩm đã có, sản xuất tại {product.district}; tệp ghi "
+                             f"{data.district}; {keep}", data.row, title("district"))
+        elif data.commune and product.commune_id != data.commune.pk:
+            current = product.commune or "chưa ghi xã"
+            self.report.warn(f"sản phẩm đã có, xã sản xuất: {current}; tệp ghi {data.commune}; "
+                             f"{keep}", data.row, title("commune"))
+        return product, False
+
+    # Evaluation, traceability, standards -----------------------------------------------------
+
+    def _evaluation(self, data: RowData, product: Product, result: RowResult):
+        if not data.stars:
+            return
+        existing = next((evaluation for evaluation in product.evaluations.all()
+                         if decision_key(evaluation.decision_number) == data.decision_key), None)
+        if existing is not None:
+            self._compare_evaluation(data, existing)
+            return
+        outcome = self._call(
+            evaluation_record, data.row, _EVALUATION_COLUMNS, product=product,
+            cycle_year=data.decision_date.year, level=data.level, stars=data.stars,
+            total_score=data.score, decision_number=data.decision_number,
+            decision_date=data.decision_date)
+        self.report.created["evaluations"] += 1
+        change = (f"Thêm quyết định {data.decision_number} ngày {data.decision_date:%d/%m/%Y}: "
+                  f"{data.stars} sao, {_label(EvaluationLevel, data.level).lower()}")
+        if outcome.certificate:
+            self.report.created["certificates"] += 1
+            change += f"; giấy chứng nhận hiệu lực đến {outcome.certificate.valid_to:%d/%m/%Y}"
+        result.changes.append(change)
+        self._new_evaluations.append((result, len(result.changes) - 1, outcome.evaluation.pk))
+        # The level warning is about QĐ 148; decisions issued before it followed QĐ 1048.
+        if data.level_given and data.decision_date >= QD_148_EFFECTIVE:
+            for warning in outcome.warnings:
+                self.report.warn(warning, data.row, title("level"))
+
+    def _compare_evaluation(self, data: RowData, existing: Evaluation):
+        """The same decision again: identical changes nothing, a contradiction is an error."""
+        issues = []
+        head = f"quyết định {existing.decision_number} của sản phẩm này đã có trong cổng với"
+        fix = "hãy sửa tệp, hoặc sửa đánh giá trong cổng trước khi nhập."
+        if existing.stars != data.stars:
+            issues.append(Issue(f"{head} {existing.stars} sao, tệp ghi {data.stars} sao; {fix}",
+                                data.row, title("stars")))
+        if existing.decision_date != data.decision_date:
+            shown = f"{existing.decision_date:%d/%m/%Y}" if existing.decision_date else "không"
+            issues.append(Issue(f"{head} ngày {shown}, tệp ghi "
+                                f"{data.decision_date:%d/%m/%Y}; {fix}", data.row,
+                                title("decision_date")))
+        if issues:
+            raise RowRefused(*issues)
+        if data.score is not None and existing.total_score != data.score:
+            current = existing.total_score if existing.total_score is not None else "chưa ghi"
+            self.report.warn(f"{head} điểm {current}, tệp ghi {data.score}; giữ điểm trong "
+                             "cổng.", data.row, title("score"))
+        if data.level_given and existing.level != data.level:
+            self.report.warn(f"{head} {existing.get_level_display().lower()}, tệp ghi "
+                             f"{_label(EvaluationLevel, data.level).lower()}; giữ cấp trong "
+                             "cổng.", data.row, title("level"))
+
+    def _traceability(self, data: RowData, product: Product, result: RowResult):
+        if not data.traceability or product.traceability_records.exists():
+            return
+        started_on = self._traceability_start[data.product_key]
+        self._call(traceability_add, data.row, _EXTRA_COLUMNS, product=product,
+                   system=TRACEABILITY_SYSTEM, started_on=started_on)
+        self.report.created["traceability"] += 1
+        result.changes.append(f"Ghi nhận truy xuất nguồn gốc, áp dụng từ {started_on:%d/%m/%Y}")
+
+    def _standards(self, data: RowData, product: Product, result: RowResult):
+        if not data.standards:
+            return
+        existing = set(product.quality_certifications.values_list("standard", flat=True))
+        issued_on = data.decision_date or self.today
+        for standard in data.standards:
+            if standard in existing:
+                continue
+            self._call(quality_certification_add, data.row, _EXTRA_COLUMNS, product=product,
+                       standard=standard, issued_on=issued_on)
+            self.report.created["quality_certifications"] += 1
+            result.changes.append(f"Thêm tiêu chuẩn {Standard(standard).label} "
+                                  f"(ngày cấp ghi {issued_on:%d/%m/%Y})")
+
+    def _describe_kinds(self):
+        """Name each new evaluation's kind, known once the whole history is in."""
+        if not self._new_evaluations:
+            return
+        kinds = dict(Evaluation.objects.filter(
+            pk__in=[pk for _, _, pk in self._new_evaluations]).values_list("pk", "kind"))
+        for result, index, pk in self._new_evaluations:
+            if pk in kinds:
+                label = EvaluationKind(kinds[pk]).label.lower()
+                result.changes[index] += f" ({label})"

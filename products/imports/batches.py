@@ -1,0 +1,124 @@
+"""Import batches: an uploaded workbook checked in the background, kept between preview and
+confirmation, then imported in the background; and the record of every saved import (who,
+when, which file, what it did). A workbook of 5,000 rows takes minutes through the services,
+longer than a web request may last."""
+
+import hashlib
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ocop_portal.models import User
+from ocop_portal.permissions import require_write
+from products.imports import run_import
+from products.imports.report import ImportReport
+from products.models import ImportBatch
+
+Status = ImportBatch.Status
+
+
+def _new_batch(*, user, name: str, content: bytes, source: str, status: str) -> ImportBatch:
+    return ImportBatch.objects.create(
+        filename=name[:255], content=content, size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(), user=user if user.pk else None,
+        source=source, status=status)
+
+
+def _finish(batch: ImportBatch, report: ImportReport, status: str):
+    batch.status = status
+    batch.summary = report.to_dict()
+    batch.applied_at = timezone.now() if status == Status.APPLIED else None
+    if status == Status.FAILED:
+        # A refused file is never imported: keep its name, hash and errors, not its bytes.
+        batch.content = b""
+    batch.save(update_fields=["status", "summary", "applied_at", "content", "updated_at"])
+
+
+@transaction.atomic
+def import_batch_upload(*, user, name: str, content: bytes) -> ImportBatch:
+    """Keep an uploaded workbook and queue its check; nothing else is saved."""
+    from products.imports.tasks import import_batch_check_task  # the tasks import this module
+
+    require_write(user)
+    batch = _new_batch(user=user, name=name, content=content, source=ImportBatch.Source.WEB,
+                       status=Status.CHECKING)
+    transaction.on_commit(lambda: import_batch_check_task.delay(batch.pk))
+    return batch
+
+
+def _locked(batch_id: int, status: str) -> ImportBatch | None:
+    """The batch, locked, if it is still waiting in `status`; else None (already done)."""
+    batch = (ImportBatch.objects.select_for_update(of=("self",)).select_related("user")
+             .filter(pk=batch_id, status=status).first())
+    if batch is not None and (batch.user is None or not batch.user.is_active):
+        _finish(batch, _refused(batch, "Tài khoản đã tải tệp lên không còn hoạt động."),
+                Status.FAILED)
+        return None
+    return batch
+
+
+def _refused(batch: ImportBatch, message: str) -> ImportReport:
+    report = ImportReport(filename=batch.filename)
+    report.error(message)
+    return report
+
+
+@transaction.atomic
+def import_batch_check(batch_id: int) -> None:
+    """Check a waiting batch for its uploader without saving any record (the preview).
+    Running it again for the same batch does nothing."""
+    batch = _locked(batch_id, Status.CHECKING)
+    if batch is None:
+        return
+    report = run_import(name=batch.filename, content=bytes(batch.content), user=batch.user,
+                        dry_run=True)
+    _finish(batch, report, Status.PREVIEWED if report.ok else Status.FAILED)
+
+
+@transaction.atomic
+def import_batch_confirm(batch: ImportBatch, *, user: User) -> ImportBatch:
+    """Queue the import of a previewed batch; a second click queues nothing."""
+    from products.imports.tasks import import_batch_apply_task  # the tasks import this module
+
+    require_write(user)
+    updated = ImportBatch.objects.filter(pk=batch.pk, user=user,
+                                         status=Status.PREVIEWED).update(
+        status=Status.IMPORTING, updated_at=timezone.now())
+    if updated:
+        transaction.on_commit(lambda: import_batch_apply_task.delay(batch.pk))
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
+def import_batch_apply(batch_id: int) -> None:
+    """Import a confirmed batch for real, checked again against today's records; all or
+    nothing. Running it again for the same batch does nothing."""
+    batch = _locked(batch_id, Status.IMPORTING)
+    if batch is None:
+        return
+    report = run_import(name=batch.filename, content=bytes(batch.content), user=batch.user,
+                        dry_run=False)
+    _finish(batch, report, Status.APPLIED if report.applied else Status.FAILED)
+
+
+@transaction.atomic
+def import_file(*, user, name: str, content: bytes, dry_run: bool) -> ImportReport:
+    """Import a workbook in one step (the management command); a saved import is recorded."""
+    report = run_import(name=name, content=content, user=user, dry_run=dry_run)
+    if report.applied:
+        batch = _new_batch(user=user, name=name, content=content,
+                           source=ImportBatch.Source.COMMAND, status=Status.APPLIED)
+        _finish(batch, report, Status.APPLIED)
+    return report
+
+
+def import_batch_list_for_user(user):
+    """The user's own batches, newest first, without their files."""
+    return ImportBatch.objects.filter(user_id=user.pk).defer("content", "summary")
+
+
+def import_batch_get_for_user(user, pk: int) -> ImportBatch:
+    """A batch its own uploader may open; anyone else's is a 404."""
+    return get_object_or_404(ImportBatch.objects.filter(user_id=user.pk), pk=pk)

@@ -1,0 +1,96 @@
+"""The reference lists a row is checked against (districts, communes, product groups, subject
+types, standards), loaded once per import, and the keys under which typed names match them."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from ocop_portal.models import Commune, District
+from ocop_portal.text import clean_text, fold, name_key
+from products.models import CriteriaVersion, ProductGroup, Standard
+from subjects.models import SubjectType
+
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+_UNIT_PREFIXES = ("thanh pho ", "tp ", "thi xa ", "tx ", "huyen ", "h ", "thi tran ", "tt ",
+                  "phuong ", "p ", "xa ", "x ")
+_STANDARD_ALIASES = {"huuco": Standard.ORGANIC, "tcvn11041": Standard.ORGANIC}
+_NUMBER_TEXT = re.compile(r"^-?\d+([.,]\d+)?$")
+IMPORTABLE_STANDARDS = [s for s in Standard if s != Standard.OTHER]
+
+
+def decision_key(number: str) -> str:
+    """One decision however its number is typed: “101/QĐ-UBND” is “101 / qd-ubnd”."""
+    return _SPACES.sub("", fold(number))
+
+
+def plain_key(text) -> str:
+    """Folded, punctuation as spaces: “TP. Bắc Kạn” is “tp bac kan”."""
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", fold(str(text)))).strip()
+
+
+def place_key(text) -> str:
+    """The name of an administrative unit without its kind: “Huyện Chợ Đồn” is “cho don”."""
+    key = plain_key(text)
+    for prefix in _UNIT_PREFIXES:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix):]
+    return key
+
+
+def standard_key(text) -> str:
+    key = re.sub(r"[:\-]\s*(19|20)\d\d\s*$", "", fold(str(text)))  # "ISO 22000:2018"
+    return re.sub(r"[\W_]", "", key)
+
+
+def code_text(value, width) -> str:
+    """A code typed in a number cell lost its leading zeros: 64 is “064”."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    return text.zfill(width) if text.isdigit() else text
+
+
+def quoted(value) -> str:
+    """A cell's value as shown in a message: numbers bare, text in quotes."""
+    if isinstance(value, str) and _NUMBER_TEXT.match(value.strip()):
+        return value.strip()
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int | float | Decimal):
+        return str(value).replace(".", ",")
+    return f"“{clean_text(value)}”"
+
+
+class References:
+    """The lookups a row needs, loaded once per import."""
+
+    def __init__(self):
+        self.districts = list(District.objects.select_related("province"))
+        self.district_by_key = {}
+        for district in self.districts:
+            for key in (district.code, place_key(district.name), place_key(district.full_name)):
+                self.district_by_key.setdefault(key, district)
+        self.communes_by_district: dict[int, dict[str, Commune | None]] = {}
+        self.commune_by_code = {}
+        self.communes_by_name: dict[str, list[Commune]] = {}
+        for commune in Commune.objects.select_related("district"):
+            self.commune_by_code[commune.code] = commune
+            keys = self.communes_by_district.setdefault(commune.district_id, {})
+            for key in {place_key(commune.name), place_key(commune.full_name)}:
+                # Two communes of one district folding to one name: ask for the code instead.
+                keys[key] = None if key in keys and keys[key] != commune else commune
+                self.communes_by_name.setdefault(key, []).append(commune)
+        self.groups = list(ProductGroup.objects.filter(
+            criteria_version=CriteriaVersion.QD_148_2023, parent__isnull=True))
+        self.group_by_key = {place_key(group.name): group for group in self.groups}
+        self.subject_type_by_key = {}
+        for value, label in SubjectType.choices:
+            self.subject_type_by_key[name_key(label)] = value
+            self.subject_type_by_key[value] = value
+        self.standard_by_key = dict(_STANDARD_ALIASES)
+        for standard in IMPORTABLE_STANDARDS:
+            self.standard_by_key[standard_key(standard.label)] = standard.value
+            self.standard_by_key[standard_key(standard.value)] = standard.value
