@@ -7,6 +7,7 @@ The personas of STYLE.md: province staff, a district officer of Chợ Đồn (06
 import pytest
 from django.test import Client
 
+from ocop_portal.celery import app as celery_app
 from ocop_portal.models import Commune, District, Role, User
 from ocop_portal.services import administrative_units_load
 from products.models import ProductGroup
@@ -20,6 +21,19 @@ NA_RI = "066"
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Celery tasks run in-process in tests, as in the embedded setup, even when REDIS_URL is set
+    (as in CI); the tests about the worker itself are marked `celery_worker` and use Redis."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)
