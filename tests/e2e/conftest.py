@@ -56,6 +56,22 @@ def browser():
             chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Run Celery tasks in the live server's request, as on the embedded default.
+
+    With REDIS_URL set (CI), tasks would go to a broker with no worker behind the live server, and
+    a page waiting for one (an import's check, a report) would wait forever. The journeys prove
+    what users see; the worker itself is proven by the Celery tests.
+    """
+    from ocop_portal.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test, so `page` can save a screenshot of a failure."""
