@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from products.models import Certificate, Evaluation, Product
 from subjects.models import Subject
+from tests.e2e.dashboard import indicator_section
 from tests.e2e.journey import log_in, open_filters
-from tests.factories import ProductFactory, SubjectFactory
+from tests.factories import ProductFactory, SubjectFactory, recognise
 
 pytestmark = pytest.mark.e2e
 
@@ -127,3 +128,24 @@ def test_adding_a_product_from_a_producers_page_starts_with_that_producer(
     page.get_by_role("link", name="Thêm sản phẩm").click()
     expect(page.get_by_label("Chủ thể")).to_have_value(str(subject.pk))
     expect(page.get_by_label("Huyện/Thành phố sản xuất")).to_have_value(str(cho_don.pk))
+
+
+@pytest.mark.skip(reason="waits for the district dashboard (/dashboard/district/<code>/, issue 4)")
+def test_district_officer_finds_a_new_4_star_product_on_the_district_dashboard(
+        journey, page, district_officer, cho_don, na_ri):
+    product = ProductFactory(name=PRODUCT_NAME, subject=SubjectFactory(district=cho_don))
+    recognise(product, stars=4, decision_date=dt.date(2024, 6, 15))
+    recognise(ProductFactory(name="Miến dong Côn Minh", subject=SubjectFactory(district=na_ri)),
+              stars=3, decision_date=dt.date(2024, 6, 15))
+    log_in(page, "can_bo_cho_don")
+    page.goto("/dashboard/district/064/?year=2024")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chợ Đồn")
+    section = indicator_section(page, "Sản phẩm mới đạt 3 sao trở lên")
+    expect(section).to_contain_text("1")
+    journey.snap("tong-quan-huyen")
+
+    section.get_by_role("link", name="1", exact=True).first.click()
+    expect(page.get_by_test_id("result-count")).to_have_text("1 sản phẩm")
+    expect(page.get_by_role("link", name=PRODUCT_NAME)).to_be_visible()
+    expect(page.get_by_role("link", name="Miến dong Côn Minh")).to_have_count(0)
+    journey.snap("tong-quan-huyen-danh-sach")
