@@ -29,8 +29,9 @@ _OVERFLOW_SCRIPT = """() => {
 }"""
 
 # What an edit control is called on the registry pages: "Thêm ...", "Sửa", "Ghi kết quả ...",
-# "Thu hồi", "Xác nhận nhập", "Lưu".
-EDIT_CONTROL = re.compile(r"^\s*(Thêm|Sửa|Ghi kết quả|Thu hồi|Xác nhận|Lưu|Nhập từ Excel)",
+# "Thu hồi", "Xác nhận nhập", "Lưu". Not anchored at the start: an icon's glyph (Bootstrap Icons
+# are CSS generated content) comes first in the accessible name.
+EDIT_CONTROL = re.compile(r"(?:^|\s)(Thêm|Sửa|Ghi kết quả|Thu hồi|Xác nhận|Lưu|Nhập từ Excel)",
                           re.IGNORECASE)
 
 

@@ -123,3 +123,19 @@ def test_leader_sees_no_edit_controls_and_a_forged_post_is_refused(
     assert list(Subject.objects.values_list("name", flat=True)) == [subject.name]
     assert not Linkage.objects.exists()
     assert Product.objects.count() == 1
+
+
+def test_province_staff_are_offered_the_edit_controls_a_leader_is_not(page, province_staff,
+                                                                      recognised_product):
+    """The control of the journey above: the same search finds the controls for an editor."""
+    log_in(page, "tinh")
+    for url, names in [
+        (f"/products/{recognised_product.pk}/",
+         ["Ghi kết quả đánh giá", "Sửa", "Thu hồi", "Thêm", "Thêm"]),
+        (f"/subjects/{recognised_product.subject.pk}/", ["Thêm sản phẩm", "Sửa", "Thêm", "Thêm"]),
+        ("/products/", ["Thêm sản phẩm"]),
+        ("/subjects/", ["Thêm chủ thể"]),
+    ]:
+        page.goto(url)
+        found = [text.strip() for text in edit_controls(page).all_inner_texts()]
+        assert found == names, url
