@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.journey import DESKTOP, Journey
@@ -54,6 +55,11 @@ def browser():
                                                   args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
+            # While Playwright runs, the test thread's ORM calls get a database connection of
+            # their own (Django keeps connections per context, and Playwright's loop gives the
+            # thread another one); close it here, or pytest-django cannot drop the test database
+            # on PostgreSQL ("being accessed by other users").
+            connections.close_all()
 
 
 @pytest.fixture(autouse=True)
