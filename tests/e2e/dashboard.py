@@ -1,13 +1,11 @@
-"""Reading the dashboard (/dashboard/, issue 4) the way the journeys need: a district's row of an
-indicator, its drill-through link, and the figures behind the Chart.js bar chart.
+"""Reading the plan 180 dashboards (/dashboard/, /dashboard/district/<code>/) as the journeys need:
+a district's figure and its drill-through link, an indicator's card, the bar chart's figures.
 
-Written before the dashboard exists, against this contract (issue 4, DESIGN.md §6): each
-indicator is a section (a card or a region) titled with the indicator's name; inside it a table
-has one row per district, whose cells hold the quota (Kế hoạch) and the actual (Thực hiện), the
-actual being a link to the records behind it; the per-district bar chart is a Chart.js chart
-(from the portal's own static files) whose labels are the district names and whose datasets are
-labelled "Kế hoạch" and "Thực hiện". When the dashboard lands, adjust these helpers, not the
-journeys' assertions.
+Written against the targets branch's dashboard (not yet on this branch): every figure is a link
+carrying data-indicator, data-district and data-actual; the province dashboard has a
+table.district-table (a cell reads "actual/quota") and a Chart.js bar chart of the districts
+(datasets "Chỉ tiêu" and "Thực hiện", indicator chosen in #chart-indicator); each indicator has a
+card #indicator-<code> whose .stat-value is the actual, followed by "/ quota unit".
 """
 
 import re
@@ -15,43 +13,47 @@ import re
 from playwright.sync_api import Page
 
 _CHART_DATA_SCRIPT = """() => {
-  const charts = [...document.querySelectorAll('canvas')]
-    .map(canvas => window.Chart && window.Chart.getChart(canvas)).filter(Boolean);
-  return charts.map(chart => ({
-    labels: chart.data.labels,
-    datasets: chart.data.datasets.map(d => ({label: d.label, data: d.data})),
-  }));
+  const canvas = document.getElementById('district-chart');
+  const chart = canvas && window.Chart && window.Chart.getChart(canvas);
+  if (!chart) return null;
+  return {labels: chart.data.labels,
+          datasets: chart.data.datasets.map(d => ({label: d.label, data: d.data}))};
 }"""
 
 
-def indicator_section(page: Page, indicator_name: str):
-    """The part of the dashboard about one indicator."""
-    return page.locator("section, .card").filter(
-        has=page.get_by_role("heading", name=re.compile(re.escape(indicator_name), re.I))).last
+def _figure(page: Page, code: str, district_code: str):
+    return page.locator(f'a[data-indicator="{code}"][data-district="{district_code}"]')
 
 
-def district_row(page: Page, indicator_name: str, district_name: str):
-    return indicator_section(page, indicator_name).get_by_role("row").filter(
-        has_text=district_name)
+def district_link(page: Page, code: str, district_code: str):
+    """The actual of an indicator for a district in the province dashboard's table."""
+    return page.locator("table.district-table").locator(_figure(page, code, district_code))
 
 
-def number_cells(row) -> list[int]:
-    """The whole numbers shown in a table row, in order (quota, actual, ...)."""
-    numbers = []
-    for text in row.locator("td").all_inner_texts():
-        match = re.fullmatch(r"\s*(\d+)\s*", text)
-        if match:
-            numbers.append(int(match[1]))
-    return numbers
+def district_figure(page: Page, code: str, district_code: str) -> tuple[int, int | None]:
+    """(actual, quota) as the province dashboard's district table shows them."""
+    cell = page.locator("table.district-table td").filter(has=_figure(page, code, district_code))
+    text = cell.inner_text()
+    match = re.match(r"\s*(\d+)(?:\s*/\s*(\d+))?", text)
+    return int(match[1]), int(match[2]) if match[2] else None
 
 
-def chart_value(page: Page, district_name: str, dataset_label: str) -> float | None:
-    """The bar of a district in the chart whose dataset is labelled `dataset_label`."""
-    for chart in page.evaluate(_CHART_DATA_SCRIPT):
-        if district_name not in (chart["labels"] or []):
-            continue
-        index = chart["labels"].index(district_name)
-        for dataset in chart["datasets"]:
-            if re.search(dataset_label, dataset["label"] or "", re.I):
-                return dataset["data"][index]
-    return None
+def card_link(page: Page, code: str):
+    """The actual of an indicator on its card (province or district dashboard)."""
+    return page.locator(f"#indicator-{code} a.stat-value")
+
+
+def card_figure(page: Page, code: str) -> tuple[int, int | None]:
+    """(actual, quota) as an indicator's card shows them ("1 / 3 sản phẩm", "1 / chưa giao")."""
+    text = page.locator(f"#indicator-{code}").inner_text()
+    match = re.search(r"(\d+)\s*/\s*(\d+|chưa giao)", text)
+    return int(match[1]), int(match[2]) if match[2].isdigit() else None
+
+
+def chart_values(page: Page, indicator_label: str, district_name: str) -> dict[str, float]:
+    """The bars of a district in the district chart for one indicator: {dataset label: value}."""
+    page.locator("#chart-indicator").select_option(label=indicator_label)
+    chart = page.evaluate(_CHART_DATA_SCRIPT)
+    assert chart is not None, "the district chart was not drawn"
+    index = chart["labels"].index(district_name)
+    return {dataset["label"]: dataset["data"][index] for dataset in chart["datasets"]}

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from products.models import Certificate, Evaluation, Product
 from subjects.models import Subject
-from tests.e2e.dashboard import indicator_section
+from tests.e2e.dashboard import card_figure, card_link
 from tests.e2e.journey import log_in, open_filters
 from tests.factories import ProductFactory, SubjectFactory, recognise
 
@@ -140,12 +140,11 @@ def test_district_officer_finds_a_new_4_star_product_on_the_district_dashboard(
               stars=3, decision_date=dt.date(2024, 6, 15))
     log_in(page, "can_bo_cho_don")
     page.goto("/dashboard/district/064/?year=2024")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Chợ Đồn")
-    section = indicator_section(page, "Sản phẩm mới đạt 3 sao trở lên")
-    expect(section).to_contain_text("1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Huyện Chợ Đồn")
+    assert card_figure(page, "new_products_3star") == (1, None)
     journey.snap("tong-quan-huyen")
 
-    section.get_by_role("link", name="1", exact=True).first.click()
+    card_link(page, "new_products_3star").click()
     expect(page.get_by_test_id("result-count")).to_have_text("1 sản phẩm")
     expect(page.get_by_role("link", name=PRODUCT_NAME)).to_be_visible()
     expect(page.get_by_role("link", name="Miến dong Côn Minh")).to_have_count(0)
