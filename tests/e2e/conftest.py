@@ -4,7 +4,7 @@ Playwright's own browser download cannot work here, so the journeys launch the s
 (`/usr/bin/chromium`, or `OCOP_E2E_CHROMIUM`). Without it they are skipped, unless
 `OCOP_E2E_REQUIRED=1` (CI, `make e2e`) makes a missing browser a failure.
 
-One browser per session, one context (fresh cookies) per journey. The live server needs a
+One browser for all the journeys, one context (fresh cookies) per journey. The live server needs a
 transactional database, which is flushed after each journey: pytest-django already orders such tests
 after the others, and the `reference_data` fixture reloads the districts and product groups.
 """
@@ -32,9 +32,13 @@ def _chromium_required() -> bool:
     return os.environ.get("OCOP_E2E_REQUIRED", "") == "1"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """Headless Chromium for the whole session; a missing binary skips, or fails in CI."""
+    """Headless Chromium for the journeys; a missing binary skips them, or fails them in CI.
+
+    Package-scoped: pytest-django runs the transactional journeys together, after the database
+    tests, so the browser (and the event loop below) lives exactly as long as that block.
+    """
     if not os.access(CHROMIUM, os.X_OK):
         message = (f"{CHROMIUM} does not exist; install Debian's `chromium` "
                    "package (or set OCOP_E2E_CHROMIUM) to run the browser journeys")
@@ -45,9 +49,7 @@ def browser():
     # for as long as it is started, and Django then refuses every ORM call from that thread
     # (SynchronousOnlyOperation), including the fixtures' and the database flush between
     # journeys. No coroutine ever runs concurrently with the ORM here: each Playwright call blocks
-    # until the browser answers. So the check is lifted for exactly the browser's lifetime, which
-    # begins at the first journey; the database tests run before it (pytest-django orders the
-    # transactional journeys after them).
+    # until the browser answers. So the check is lifted for exactly the browser's lifetime.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
