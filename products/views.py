@@ -82,10 +82,17 @@ def product_detail(request, pk):
     return render(request, "products/product_detail.html", context)
 
 
+def _initial_from_query(params, names):
+    """Start values passed by a link (a producer's "Thêm sản phẩm"); the form's choices, limited
+    to the user's scope, still decide what may be saved."""
+    return {name: params[name] for name in names if params.get(name, "").isdigit()}
+
+
 @require_http_methods(["GET", "POST"])
 def product_create(request):
     require_write(request.user)
-    form = ProductForm(request.POST or None, request.FILES or None, user=request.user)
+    form = ProductForm(request.POST or None, request.FILES or None, user=request.user,
+                       initial=_initial_from_query(request.GET, ("subject", "district")))
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(user=request.user, **form.cleaned_data)

@@ -13,7 +13,6 @@ from tests.e2e.journey import log_in, open_filters
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(reason="waits for the Excel import (/products/import/, issue 3 item 6)"),
 ]
 
 HEADER = ["Tên sản phẩm", "Chủ thể", "Loại hình chủ thể", "Mã số thuế/ĐKKD", "Huyện/Thành phố",

@@ -133,7 +133,7 @@ def test_province_staff_are_offered_the_edit_controls_a_leader_is_not(page, prov
         (f"/products/{recognised_product.pk}/",
          ["Ghi kết quả đánh giá", "Sửa", "Thu hồi", "Thêm", "Thêm"]),
         (f"/subjects/{recognised_product.subject.pk}/", ["Thêm sản phẩm", "Sửa", "Thêm", "Thêm"]),
-        ("/products/", ["Thêm sản phẩm"]),
+        ("/products/", ["Thêm sản phẩm", "Nhập từ Excel"]),
         ("/subjects/", ["Thêm chủ thể"]),
     ]:
         page.goto(url)

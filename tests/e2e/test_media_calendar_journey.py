@@ -12,7 +12,6 @@ from tests.e2e.journey import log_in
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(reason="waits for media coverage (/communications/calendar/, issue 5)"),
 ]
 
 # Bootstrap's bg-danger-subtle and bg-success-subtle: a missed month is pink, a met one green.

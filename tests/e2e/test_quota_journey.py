@@ -12,7 +12,6 @@ from tests.factories import ProductFactory, SubjectFactory, recognise
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(reason="waits for the quota page and the dashboard (issue 4)"),
 ]
 
 QUOTA_PAGE = "/targets/quotas/?year=2024"

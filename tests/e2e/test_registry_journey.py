@@ -117,9 +117,6 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     journey.snap("san-pham-huyen-khac-404")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="app bug: products:create ignores the ?subject= and ?district= that "
-                          "the producer page's “Thêm sản phẩm” link passes")
 def test_adding_a_product_from_a_producers_page_starts_with_that_producer(
         page, district_officer, cho_don):
     subject = SubjectFactory(name=SUBJECT_NAME, district=cho_don)
@@ -131,7 +128,6 @@ def test_adding_a_product_from_a_producers_page_starts_with_that_producer(
     assert page.get_by_label("Huyện/Thành phố sản xuất").input_value() == str(cho_don.pk)
 
 
-@pytest.mark.skip(reason="waits for the district dashboard (/dashboard/district/<code>/, issue 4)")
 def test_district_officer_finds_a_new_4_star_product_on_the_district_dashboard(
         journey, page, district_officer, cho_don, na_ri):
     product = ProductFactory(name=PRODUCT_NAME, subject=SubjectFactory(district=cho_don))
