@@ -177,6 +177,8 @@ def write_table(sheet, columns: Sequence[Column], rows: Iterable[Sequence], *, s
     else:
         for col_index, column in enumerate(columns, start=1):
             _header_cell(sheet.cell(row=row_index, column=col_index), column.title)
+        _fit_height(sheet, row_index, max(
+            (text_height(column.title, column.width, bold=True) for column in columns), default=0))
     header_row = row_index
     for values in rows:
         row_index += 1
@@ -219,6 +221,10 @@ def _body_row(sheet, columns, values, row_index, *, bold=False):
         cell.alignment = Alignment(horizontal=column.align, vertical="top", wrap_text=True)
         if isinstance(cell.value, str):
             height = max(height, text_height(cell.value, column.width, bold=bold))
+    _fit_height(sheet, row_index, height)
+
+
+def _fit_height(sheet, row_index: int, height: float):
     # Only rows whose text wraps get a height; the others keep the application's default.
     if height > text_height("", 1):
         sheet.row_dimensions[row_index].height = height
