@@ -9,6 +9,7 @@ left, centred titles) and `print_setup` prints a sheet on A4, landscape, one pag
 table's header repeated on every page.
 """
 
+import copy
 import datetime as dt
 import io
 import math
@@ -137,8 +138,8 @@ def merge_cells(sheet, first_row: int, first_column: int, last_row: int, last_co
             if (row, column) == (first_row, first_column):
                 continue
             cell = sheet.cell(row=row, column=column)
-            cell.border = origin.border.copy()
-            cell.fill = origin.fill.copy()
+            cell.border = copy.copy(origin.border)
+            cell.fill = copy.copy(origin.fill)
 
 
 def write_heading(sheet, lines: Sequence[HeadingLine], *, width: int, start_row: int = 1) -> int:

@@ -20,8 +20,7 @@ from ocop_portal.excel import (
     write_heading,
     write_table,
 )
-from products.models import Certificate, Evaluation, Product
-from products.services import certificates_expiring_within
+from products.models import Evaluation, Product
 from targets.appendix import FIGURES, LEADING, official_date, write_indicator_table
 from targets.models import PlanTask
 from targets.selectors import (
@@ -49,7 +48,7 @@ class MonthFigures:
     new_products: list[Product]
     decisions: list[Evaluation]
     media_items: list
-    expiring: list[Certificate]
+    expiring: list[Product]  # their current certificate lapses within EXPIRY_DAYS
     overdue_tasks: list[PlanTask]
 
     @property
@@ -98,9 +97,14 @@ def month_figures(month: dt.date) -> MonthFigures:
     media_items = list(
         indicator_records(f"month:{month.month}", year=month.year, today=end)
         .select_related("outlet", "district").order_by("published_at", "pk"))
+    # The dashboard's expiry radar, on the month's last day.
+    expiring = list(
+        indicator_records(f"expiring_{EXPIRY_DAYS}", year=month.year, today=end)
+        .select_related("subject", "district", "current_certificate__evaluation")
+        .order_by("current_certificate__valid_to", "pk"))
     return MonthFigures(
         month=month, progress=progress, new_products=new_products, decisions=decisions,
-        media_items=media_items, expiring=certificates_expiring_within(EXPIRY_DAYS, today=end),
+        media_items=media_items, expiring=expiring,
         overdue_tasks=overdue_plan_tasks(today=end))
 
 
@@ -270,9 +274,10 @@ def _expiring_sheet(sheet, figures: MonthFigures):
                Column("Huyện, thành phố", 16), Column("Hạng sao", 8, align="center"),
                Column("Số giấy chứng nhận", 18), Column("Hiệu lực đến", 12, align="center"),
                Column("Còn (ngày)", 10, align="center")]
-    rows = ([index, c.product.name, c.product.subject.name, c.product.district.name,
-             c.evaluation.stars, c.number, c.valid_to, (c.valid_to - figures.end).days]
-            for index, c in enumerate(figures.expiring, start=1))
+    rows = ([index, p.name, p.subject.name, p.district.name,
+             p.current_certificate.evaluation.stars, p.current_certificate.number,
+             p.current_certificate.valid_to, (p.current_certificate.valid_to - figures.end).days]
+            for index, p in enumerate(figures.expiring, start=1))
     write_table(sheet, columns, rows, title=(
         f"Giấy chứng nhận OCOP hết hạn trong {EXPIRY_DAYS} ngày tính từ "
         f"{figures.end:%d/%m/%Y}"))

@@ -82,7 +82,8 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
     try:
         figures = month_figures(report.month)
         content = workbook_bytes(month_workbook(figures, generated_at=generated_at))
-        summary = month_summary(figures)
+        report, old_name = _store(report_id, content=content, summary=month_summary(figures),
+                                  generated_at=generated_at)
     except Exception as error:
         # Whatever went wrong, the page must say so rather than show "running" for ever.
         logger.exception("Lập báo cáo tháng %s không thành công", report.month)
@@ -90,12 +91,15 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
             status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_LENGTH])
         report.refresh_from_db()
         return report
-    return _store(report_id, content=content, summary=summary, generated_at=generated_at)
+    # Now that the new file is committed, the previous build's file belongs to no record.
+    if old_name and old_name != report.file.name:
+        report.file.storage.delete(old_name)
+    return report
 
 
 @transaction.atomic
 def _store(report_id: int, *, content: bytes, summary: dict,
-           generated_at: dt.datetime) -> MonthlyReport:
+           generated_at: dt.datetime) -> tuple[MonthlyReport, str]:
     report = MonthlyReport.objects.select_for_update().get(pk=report_id)
     old_name = report.file.name
     # upload_to puts it under reports/monthly/ in the private storage.
@@ -110,11 +114,8 @@ def _store(report_id: int, *, content: bytes, summary: dict,
     report.email_sent_at = None
     report.full_clean()
     report.save()
-    storage = report.file.storage
-    if old_name and old_name != report.file.name:
-        transaction.on_commit(lambda: storage.delete(old_name))
     transaction.on_commit(lambda: tasks.monthly_report_email.delay(report.pk))
-    return report
+    return report, old_name
 
 
 def monthly_report_email(*, report_id: int) -> MonthlyReport | None:
