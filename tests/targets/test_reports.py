@@ -346,3 +346,9 @@ def test_without_recipients_the_report_says_so(may_records, settings, mailoutbox
     report.refresh_from_db()
     assert report.email_status == EmailStatus.NOT_CONFIGURED
     assert mailoutbox == []
+
+
+def test_the_plan_page_links_to_its_appendices(leader, reference_data):
+    html = client_for(leader).get("/targets/?year=2024").content.decode()
+    assert "/reports/appendix/1/?year=2024" in html
+    assert "/reports/appendix/2/?year=2024" in html
