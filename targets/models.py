@@ -237,6 +237,10 @@ class MonthlyReport(models.Model):
     generated_at = models.DateTimeField("Lập xong lúc", null=True, blank=True)
     file = models.FileField("Tệp báo cáo", storage=report_storage, upload_to="reports/monthly/",
                             max_length=255, blank=True)
+    file_version = models.PositiveIntegerField(
+        "Lần lập của tệp", null=True, blank=True,
+        help_text="Tệp đang lưu là của lần lập này (lần lập mới đang chờ hoặc lỗi thì tệp cũ "
+                  "vẫn giữ).")
     summary = models.JSONField("Số liệu tóm tắt", default=dict, blank=True)
     email_status = models.CharField("Gửi thư", max_length=20, choices=EmailStatus.choices,
                                     default=EmailStatus.PENDING)
@@ -262,7 +266,8 @@ class MonthlyReport(models.Model):
 
     @property
     def filename(self) -> str:
-        return f"Báo cáo OCOP tháng {self.month:%m-%Y} (lần {self.version}).xlsx"
+        """The name the stored file downloads under, with the build it comes from."""
+        return f"Báo cáo OCOP tháng {self.month:%m-%Y} (lần {self.file_version}).xlsx"
 
     @property
     def status_colour(self) -> str:

@@ -105,6 +105,7 @@ def _store(report_id: int, *, content: bytes, summary: dict,
     # upload_to puts it under reports/monthly/ in the private storage.
     report.file.save(f"{report.month:%Y-%m}/bao-cao-ocop-{report.month:%Y-%m}-lan-"
                      f"{report.version}.xlsx", ContentFile(content), save=False)
+    report.file_version = report.version
     report.summary = summary
     report.status = ReportStatus.DONE
     report.error = ""

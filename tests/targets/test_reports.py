@@ -146,6 +146,8 @@ def test_a_report_downloads_for_readers_only(request, persona, may_records):
         return
     assert response.status_code == 200
     assert quote("Báo cáo OCOP tháng 05-2024 (lần 1).xlsx") in response["Content-Disposition"]
+    # Reading the whole stream closes the file (and, unlike close(), keeps the test's
+    # database connection).
     content = b"".join(response.streaming_content)
     assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Tổng hợp"
 
@@ -352,3 +354,26 @@ def test_the_plan_page_links_to_its_appendices(leader, reference_data):
     html = client_for(leader).get("/targets/?year=2024").content.decode()
     assert "/reports/appendix/1/?year=2024" in html
     assert "/reports/appendix/2/?year=2024" in html
+
+
+def test_while_a_month_is_made_again_the_last_file_still_downloads_as_what_it_is(
+        may_records, leader):
+    built_report()
+    report = reports.monthly_report_request(month=MAY, queue=False)
+    assert (report.version, report.file_version, report.status) == (2, 1, ReportStatus.QUEUED)
+    response = client_for(leader).get(f"/reports/{report.pk}/download/")
+    assert response.status_code == 200
+    assert quote("Báo cáo OCOP tháng 05-2024 (lần 1).xlsx") in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"PK")
+    assert "Tải về (lần 1)" in client_for(leader).get("/reports/").content.decode()
+
+
+@pytest.mark.parametrize(("month", "words"), [
+    (dt.date(2023, 5, 1), "(lũy kế năm 2023: 0 sản phẩm, chưa giao chỉ tiêu)"),
+    (dt.date(2026, 1, 1), "(lũy kế năm 2026: 0 sản phẩm, chưa giao chỉ tiêu)"),
+])
+def test_a_month_of_a_year_without_plan_or_districts_is_reported_too(reference_data, month,
+                                                                    words):
+    report = built_report(month)
+    assert (report.status, report.error) == (ReportStatus.DONE, "")
+    assert words in report.summary["paragraph"]
