@@ -12,6 +12,8 @@ NAVIGATION = [
     ("Truyền thông", "communications:list", "megaphone", EVERYONE),
     ("Kế hoạch", "targets:plan_detail", "clipboard-check",
      (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
+    ("Báo cáo", "reports:list", "file-earmark-spreadsheet",
+     (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
 ]
 
 

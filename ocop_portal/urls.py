@@ -13,6 +13,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard:province"), name="home"),
     path("dashboard/", include("targets.dashboard_urls")),
     path("targets/", include("targets.urls")),
+    path("reports/", include("targets.report_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),

@@ -1,4 +1,7 @@
-"""Forms of the plan pages: the quota tables, plan tasks and their progress notes, the year."""
+"""Forms of the plan pages: the quota tables, plan tasks and their progress notes, the year, the
+month of a report."""
+
+import datetime as dt
 
 from django import forms
 
@@ -99,3 +102,16 @@ class PlanTaskUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_vietnamese_dates(self)
+
+
+class MonthlyReportForm(forms.Form):
+    """The month to make (or make again) a report for."""
+
+    month = forms.TypedChoiceField(
+        label="Tháng", coerce=dt.date.fromisoformat,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm w-auto"}))
+
+    def __init__(self, *args, months, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [(m.isoformat(), f"Tháng {m.month}/{m.year}")
+                                        for m in months]

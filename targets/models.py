@@ -1,14 +1,18 @@
 """Plan 180/KH-UBND and its kind: the plan, the indicators it sets quotas for, the quotas (the
-provincial total and each district's share), and the plan's contents as tasks with progress
-notes."""
+provincial total and each district's share), the plan's contents as tasks with progress
+notes, and the monthly reports."""
 
 import datetime as dt
+import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.models import District
@@ -181,3 +185,96 @@ class PlanTaskUpdate(models.Model):
 
     def __str__(self):
         return f"{self.task.number} – {self.date:%d/%m/%Y}"
+
+
+class PrivateReportStorage(FileSystemStorage):
+    """Generated reports under MEDIA_ROOT/private: outside any URL the web server serves, so
+    they are downloaded only through the portal's permission-checked views."""
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    def url(self, name):
+        raise ValueError("Báo cáo chỉ tải về qua trang Báo cáo của cổng.")
+
+
+private_report_storage = PrivateReportStorage()
+
+
+def report_storage():
+    return private_report_storage
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", "Đang chờ lập"
+    RUNNING = "running", "Đang lập"
+    DONE = "done", "Đã lập xong"
+    FAILED = "failed", "Lập không thành công"
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Chờ gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi không thành công"
+    NOT_CONFIGURED = "not_configured", "Chưa cấu hình người nhận"
+
+
+class MonthlyReport(models.Model):
+    """The report of one month: one record per month; regenerating it raises its version and
+    replaces its workbook. Written only by targets.reports."""
+
+    month = models.DateField("Tháng", unique=True, help_text="Ngày đầu tiên của tháng.")
+    status = models.CharField("Trạng thái", max_length=10, choices=ReportStatus.choices,
+                              default=ReportStatus.QUEUED)
+    error = models.TextField("Lý do lỗi", blank=True)
+    version = models.PositiveIntegerField("Lần lập", default=1)
+    requested_at = models.DateTimeField("Yêu cầu lúc", default=timezone.now)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+",
+                                     verbose_name="Người yêu cầu",
+                                     help_text="Để trống khi lịch chạy tự động lập.")
+    generated_at = models.DateTimeField("Lập xong lúc", null=True, blank=True)
+    file = models.FileField("Tệp báo cáo", storage=report_storage, upload_to="reports/monthly/",
+                            max_length=255, blank=True)
+    file_version = models.PositiveIntegerField(
+        "Lần lập của tệp", null=True, blank=True,
+        help_text="Tệp đang lưu là của lần lập này (lần lập mới đang chờ hoặc lỗi thì tệp cũ "
+                  "vẫn giữ).")
+    summary = models.JSONField("Số liệu tóm tắt", default=dict, blank=True)
+    email_status = models.CharField("Gửi thư", max_length=20, choices=EmailStatus.choices,
+                                    default=EmailStatus.PENDING)
+    email_error = models.TextField("Lỗi gửi thư", blank=True)
+    email_sent_at = models.DateTimeField("Gửi thư lúc", null=True, blank=True)
+    email_recipients = models.TextField("Người nhận", blank=True)
+
+    class Meta:
+        verbose_name = "Báo cáo tháng"
+        verbose_name_plural = "Báo cáo tháng"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"Báo cáo tháng {self.month:%m/%Y}"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Tháng được ghi bằng ngày đầu tiên của tháng."})
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.month}/{self.month.year}"
+
+    @property
+    def filename(self) -> str:
+        """The name the stored file downloads under, with the build it comes from."""
+        return f"Báo cáo OCOP tháng {self.month:%m-%Y} (lần {self.file_version}).xlsx"
+
+    @property
+    def status_colour(self) -> str:
+        return {ReportStatus.DONE: "success", ReportStatus.FAILED: "danger",
+                ReportStatus.RUNNING: "primary"}.get(self.status, "secondary")
+
+    @property
+    def email_colour(self) -> str:
+        return {EmailStatus.SENT: "success", EmailStatus.FAILED: "danger"}.get(
+            self.email_status, "secondary")

@@ -8,7 +8,7 @@ records: one per indicator and breakdown, plus the plan, its quotas and the dist
 
 Modules: `records` (the counting rules and the records behind each number), `progress` (quotas
 against actuals, per district and in total), `breakdowns` (stars, product groups, expiry radar),
-`plans` (plans, quotas, tasks).
+`plans` (plans, quotas, tasks), `reports` (the monthly reports, for the roles that read them).
 
 Codes of `indicator_records`:
 - the seven indicators: `new_products_3star`, `consolidated_subjects`, `new_subjects`,
@@ -66,6 +66,12 @@ from targets.selectors.records import (
     indicator_records_url,
     year_span,
 )
+from targets.selectors.reports import (
+    monthly_report_get_for_user,
+    monthly_report_list_for_user,
+    report_months,
+    require_report_reader,
+)
 
 __all__ = [
     "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
@@ -73,7 +79,8 @@ __all__ = [
     "UnknownIndicator", "YearProgress", "district_get", "districts_of_year",
     "indicator_breakdowns", "indicator_progress", "indicator_record_kind", "indicator_records",
     "indicator_records_label", "indicator_records_url", "indicator_report_data",
-    "media_items_per_month",
+    "media_items_per_month", "monthly_report_get_for_user", "monthly_report_list_for_user",
+    "report_months", "require_report_reader",
     "overdue_plan_tasks", "plan_for_year", "plan_get", "plan_indicators", "plan_list",
     "plan_quotas", "plan_task_get", "plan_task_updates", "plan_tasks", "plan_years",
     "progress_mismatches", "quota_history", "quota_mismatches", "year_span",

@@ -23,8 +23,6 @@ from tests.factories import ProductFactory, SubjectFactory, recognise
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skip(reason="waits for the Phụ lục 1 download (issue 6) and the dashboard "
-                            "(issue 4)"),
 ]
 
 DASHBOARD = "/dashboard/?year=2024"

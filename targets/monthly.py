@@ -1,0 +1,295 @@
+"""What a monthly report says: the engine's figures for a month, a short paragraph in
+Vietnamese written from them, and the workbook. Reads only; targets.reports stores and sends.
+
+Figures of the year are the engine's (targets.selectors) with `today` set to the month's last
+day, so statuses are judged against the time gone by at the end of the month; the engine counts
+the records dated in the year that the portal holds when the report is built.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+
+from ocop_portal.excel import (
+    Column,
+    HeadingLine,
+    print_setup,
+    text_height,
+    write_heading,
+    write_table,
+)
+from products.models import Evaluation, Product
+from targets.appendix import FIGURES, LEADING, official_date, write_indicator_table
+from targets.models import PlanTask
+from targets.selectors import (
+    MEDIA_CODE,
+    Figure,
+    IndicatorProgress,
+    YearProgress,
+    indicator_progress,
+    indicator_records,
+    overdue_plan_tasks,
+)
+
+EXPIRY_DAYS = 90
+NEW_PRODUCTS = "new_products_3star"
+
+
+def month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+@dataclass
+class MonthFigures:
+    month: dt.date  # the first day
+    progress: YearProgress
+    new_products: list[Product]
+    decisions: list[Evaluation]
+    media_items: list
+    expiring: list[Product]  # their current certificate lapses within EXPIRY_DAYS
+    overdue_tasks: list[PlanTask]
+
+    @property
+    def end(self) -> dt.date:
+        return month_end(self.month)
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.month}/{self.month.year}"
+
+    @property
+    def media(self) -> IndicatorProgress:
+        return self.progress.indicator(MEDIA_CODE)
+
+    @property
+    def media_per_month(self) -> int:
+        return self.media.items_per_month
+
+    @property
+    def media_in_month(self) -> int:
+        return self.media.months[self.month.month - 1].items
+
+    @property
+    def media_met(self) -> bool:
+        return self.media.months[self.month.month - 1].met
+
+    @property
+    def counted(self) -> list[IndicatorProgress]:
+        """The indicators split by district (the appendices'), in the plan's order."""
+        return [item for item in self.progress.indicators if item.indicator.appendix]
+
+
+def month_figures(month: dt.date) -> MonthFigures:
+    """The engine's figures for the month starting on `month`."""
+    end = month_end(month)
+    progress = indicator_progress(year=month.year, today=end)
+    # The engine's own records for the indicator, narrowed to first recognitions in the month.
+    new_products = list(
+        indicator_records(NEW_PRODUCTS, year=month.year, today=end)
+        .filter(first_recognised_on__range=(month, end))
+        .select_related("subject", "district").order_by("district__code", "name", "pk"))
+    decisions = list(
+        Evaluation.objects.filter(stars__gte=3, decision_date__range=(month, end))
+        .select_related("product__subject", "product__district")
+        .order_by("decision_date", "product__district__code", "product__name", "pk"))
+    media_items = list(
+        indicator_records(f"month:{month.month}", year=month.year, today=end)
+        .select_related("outlet", "district").order_by("published_at", "pk"))
+    # The dashboard's expiry radar, on the month's last day.
+    expiring = list(
+        indicator_records(f"expiring_{EXPIRY_DAYS}", year=month.year, today=end)
+        .select_related("subject", "district", "current_certificate__evaluation")
+        .order_by("current_certificate__valid_to", "pk"))
+    return MonthFigures(
+        month=month, progress=progress, new_products=new_products, decisions=decisions,
+        media_items=media_items, expiring=expiring,
+        overdue_tasks=overdue_plan_tasks(today=end))
+
+
+def percent_text(figure: Figure) -> str:
+    """The share of the target reached, as Vietnamese writes it: 55%, or 62,5% when it is not a
+    whole percent (so that it reads the same as the workbook's rounded cell and the dashboard)."""
+    value = figure.ratio * 100
+    if abs(value - round(value)) < 0.05:
+        return f"{round(value)}%"
+    return f"{value:.1f}%".replace(".", ",")
+
+
+def _year_figure(item: IndicatorProgress) -> str:
+    name = item.indicator.name[0].lower() + item.indicator.name[1:]
+    total = item.total
+    if total.ratio is None:
+        return f"{name}: {total.actual} {item.indicator.unit} (chưa giao chỉ tiêu)"
+    return (f"{name}: {total.actual}/{total.quota} {item.indicator.unit}, đạt "
+            f"{percent_text(total)}")
+
+
+def month_paragraph(figures: MonthFigures) -> str:
+    """A few sentences in Vietnamese that say what the month's figures are."""
+    year = figures.month.year
+    new = figures.progress.indicator(NEW_PRODUCTS).total
+    if new.ratio is None:
+        cumulative = f"lũy kế năm {year}: {new.actual} sản phẩm, chưa giao chỉ tiêu"
+    else:
+        cumulative = (f"lũy kế năm {year}: {new.actual}/{new.quota} sản phẩm, đạt "
+                      f"{percent_text(new)} kế hoạch")
+    others = len(figures.decisions) - len(figures.new_products)
+    added = (f"có thêm {len(figures.new_products)} sản phẩm" if figures.new_products
+             else "không có thêm sản phẩm nào")
+    sentence = (f"Trong tháng {figures.label}, toàn tỉnh {added} được công nhận đạt 3 sao trở lên "
+                f"({cumulative})")
+    if others > 0:
+        sentence += f"; {others} quyết định công nhận khác (nâng hạng, đánh giá lại, cấp lại)"
+    met = "đạt" if figures.media_met else "chưa đạt"
+    sentence += (f"; đăng {figures.media_in_month} tin, bài tuyên truyền ({met} chỉ tiêu "
+                 f"{figures.media_per_month} tin, bài/tháng).")
+    rest = [_year_figure(item) for item in figures.counted if item.code != NEW_PRODUCTS]
+    text = sentence
+    if rest:
+        text += f" Lũy kế năm {year}: " + "; ".join(rest) + "."
+    expiring = (f"Có {len(figures.expiring)} giấy chứng nhận OCOP" if figures.expiring
+                else "Không có giấy chứng nhận OCOP nào")
+    overdue = (f"{len(figures.overdue_tasks)} nội dung của kế hoạch quá hạn chưa hoàn thành"
+               if figures.overdue_tasks else "không có nội dung nào của kế hoạch quá hạn")
+    return (f"{text} {expiring} hết hạn trong {EXPIRY_DAYS} ngày tính từ {figures.end:%d/%m/%Y}; "
+            f"{overdue}.")
+
+
+def month_summary(figures: MonthFigures) -> dict:
+    """The figures kept on the report record (JSON), for the list page and the e-mail."""
+    return {
+        "month": f"{figures.month:%Y-%m}",
+        "new_products": len(figures.new_products),
+        "decisions": len(figures.decisions),
+        "media_items": figures.media_in_month,
+        "media_per_month": figures.media_per_month,
+        "media_met": figures.media_met,
+        "expiring": len(figures.expiring),
+        "overdue_tasks": len(figures.overdue_tasks),
+        "indicators": [
+            {"code": item.code, "name": item.indicator.name, "quota": item.total.quota,
+             "actual": item.total.actual,
+             "ratio": None if item.total.ratio is None else round(item.total.ratio, 4)}
+            for item in figures.counted
+        ],
+        "paragraph": month_paragraph(figures),
+    }
+
+
+def month_workbook(figures: MonthFigures, *, generated_at: dt.datetime) -> Workbook:
+    """The month's workbook: the summary sheet, then one sheet per list."""
+    workbook = Workbook()
+    _summary_sheet(workbook.active, figures, generated_at)
+    _decisions_sheet(workbook.create_sheet("SP công nhận trong tháng"), figures)
+    _media_sheet(workbook.create_sheet("Tin bài trong tháng"), figures)
+    _expiring_sheet(workbook.create_sheet("GCN sắp hết hạn"), figures)
+    _tasks_sheet(workbook.create_sheet("Nhiệm vụ quá hạn"), figures)
+    return workbook
+
+
+def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
+    sheet.title = "Tổng hợp"
+    per_part = {1: [], 2: []}
+    for item in figures.counted:
+        per_part[item.indicator.appendix].append(item)
+    groups = max((len(items) for items in per_part.values()), default=0)
+    column_count = len(LEADING) + len(FIGURES) * groups
+    width = sum(c.width for c in LEADING) + sum(c.width for c in FIGURES) * groups
+    plan = figures.progress.plan
+    basis = (f"(Thực hiện Kế hoạch số {plan.number} ngày {official_date(plan.issued_on)} của "
+             f"{plan.issuer})" if plan else f"(Năm {figures.month.year} chưa có kế hoạch)")
+    paragraph = month_paragraph(figures)
+    title = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN CHƯƠNG TRÌNH OCOP THÁNG {figures.label}"
+    row = write_heading(sheet, [
+        HeadingLine(plan.issuer.upper() if plan else "UBND TỈNH BẮC KẠN", bold=True, columns=3),
+        HeadingLine(""),
+        HeadingLine(title, bold=True, size=13,
+                    height=text_height(title, width, size=13, bold=True)),
+        HeadingLine(basis, italic=True),
+        HeadingLine(f"Lập lúc {generated_at:%H:%M ngày %d/%m/%Y}; số liệu lũy kế năm "
+                    f"{figures.month.year} theo dữ liệu trên cổng lúc lập.", italic=True, size=11),
+        HeadingLine(""),
+        HeadingLine("I. TÓM TẮT", bold=True, align="left"),
+        HeadingLine(paragraph, align="justify", height=text_height(paragraph, width, size=12)),
+        HeadingLine(""),
+        HeadingLine(f"II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU (lũy kế năm {figures.month.year}, theo "
+                    "huyện)", bold=True, align="left"),
+    ], width=column_count)
+    for part, items in per_part.items():
+        if not items:
+            continue
+        row = write_heading(sheet, [HeadingLine(f"Chỉ tiêu Phụ lục {part}", italic=True,
+                                                align="left")], width=column_count, start_row=row)
+        _, last = write_indicator_table(sheet, figures.progress, items, start_row=row)
+        row = last + 2
+    met = "đạt" if figures.media_met else "chưa đạt"
+    media = (f"Tháng {figures.label}: {figures.media_in_month} tin, bài; chỉ tiêu "
+             f"{figures.media_per_month} tin, bài/tháng: {met}. Từ đầu năm: "
+             f"{figures.media.total.actual} tháng đạt, {figures.media.items} tin, bài.")
+    write_heading(sheet, [
+        HeadingLine("III. TIN, BÀI TUYÊN TRUYỀN", bold=True, align="left"),
+        HeadingLine(media, align="left", size=12, height=text_height(media, width, size=12)),
+    ], width=column_count, start_row=row)
+    print_setup(sheet)
+
+
+def _decisions_sheet(sheet, figures: MonthFigures):
+    # A new product's first decision of the month is its first recognition ever.
+    new_ids = {product.pk for product in figures.new_products}
+    first_of_month = {}
+    for e in sorted(figures.decisions, key=lambda e: (e.decision_date, e.pk)):
+        first_of_month.setdefault(e.product_id, e.pk)
+    columns = [Column("STT", 6, align="center"), Column("Sản phẩm", 28), Column("Chủ thể", 26),
+               Column("Huyện, thành phố", 16), Column("Hạng sao", 8, align="center"),
+               Column("Hình thức", 18), Column("Sản phẩm mới (tính chỉ tiêu)", 13,
+                                                align="center"),
+               Column("Số quyết định", 18), Column("Ngày quyết định", 12, align="center")]
+    rows = ([index, e.product.name, e.product.subject.name, e.product.district.name, e.stars,
+             e.get_kind_display(),
+             e.product_id in new_ids and first_of_month[e.product_id] == e.pk,
+             e.decision_number, e.decision_date]
+            for index, e in enumerate(figures.decisions, start=1))
+    write_table(sheet, columns, rows,
+                title=f"Sản phẩm có quyết định công nhận từ 3 sao trong tháng {figures.label}")
+    print_setup(sheet, title_rows=(3, 3))
+
+
+def _media_sheet(sheet, figures: MonthFigures):
+    columns = [Column("STT", 6, align="center"), Column("Tiêu đề", 44), Column("Thể loại", 12),
+               Column("Cơ quan báo chí", 24), Column("Huyện, thành phố", 16),
+               Column("Thời điểm đăng", 16, align="center"), Column("Đường dẫn", 30)]
+    rows = ([index, item.title, item.get_kind_display(), item.outlet.name,
+             item.district.name if item.district else "", item.published_at, item.url]
+            for index, item in enumerate(figures.media_items, start=1))
+    write_table(sheet, columns, rows, title=(
+        f"Tin, bài đăng trong tháng {figures.label}: {figures.media_in_month} "
+        f"(chỉ tiêu {figures.media_per_month} tin, bài/tháng)"))
+    print_setup(sheet, title_rows=(3, 3))
+
+
+def _expiring_sheet(sheet, figures: MonthFigures):
+    columns = [Column("STT", 6, align="center"), Column("Sản phẩm", 28), Column("Chủ thể", 26),
+               Column("Huyện, thành phố", 16), Column("Hạng sao", 8, align="center"),
+               Column("Số giấy chứng nhận", 18), Column("Hiệu lực đến", 12, align="center"),
+               Column("Còn (ngày)", 10, align="center")]
+    rows = ([index, p.name, p.subject.name, p.district.name,
+             p.current_certificate.evaluation.stars, p.current_certificate.number,
+             p.current_certificate.valid_to, (p.current_certificate.valid_to - figures.end).days]
+            for index, p in enumerate(figures.expiring, start=1))
+    write_table(sheet, columns, rows, title=(
+        f"Giấy chứng nhận OCOP hết hạn trong {EXPIRY_DAYS} ngày tính từ "
+        f"{figures.end:%d/%m/%Y}"))
+    print_setup(sheet, title_rows=(3, 3))
+
+
+def _tasks_sheet(sheet, figures: MonthFigures):
+    columns = [Column("Số", 6, align="center"), Column("Nội dung", 50),
+               Column("Đơn vị chủ trì", 32), Column("Thời hạn", 12, align="center"),
+               Column("Trạng thái", 16)]
+    rows = ([task.number, task.title, task.lead_units, task.deadline, task.get_status_display()]
+            for task in figures.overdue_tasks)
+    write_table(sheet, columns, rows, title=(
+        f"Nội dung của kế hoạch quá hạn chưa hoàn thành (tính đến {figures.end:%d/%m/%Y})"))
+    print_setup(sheet, title_rows=(3, 3))

@@ -1,0 +1,102 @@
+"""Reports: the plan's appendices for download, and the monthly reports (list, download, make
+again, send again). District officers get a 403 everywhere: reports hold every district."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ocop_portal.excel import XLSX_CONTENT_TYPE, xlsx_response
+from ocop_portal.permissions import require_plan_manager
+from targets import reports, selectors
+from targets.appendix import APPENDICES, appendix_data, appendix_workbook
+from targets.forms import MonthlyReportForm, YearForm
+from targets.models import ReportStatus
+
+PAGE_SIZE = 24
+
+
+def _years() -> tuple[list[int], list]:
+    """The years that have a plan (newest first), and the months a report may be made for:
+    from January of the first plan's year (or of last year) to this month."""
+    today = timezone.localdate()
+    years = sorted(selectors.plan_years(), reverse=True)
+    months = selectors.report_months(today=today, first_year=min([*years, today.year - 1]))
+    return years, months
+
+
+@require_http_methods(["GET", "POST"])
+def report_list(request):
+    monthly_reports = selectors.monthly_report_list_for_user(request.user)
+    years, months = _years()
+    form = MonthlyReportForm(request.POST or None, months=months,
+                             initial={"month": reports.previous_month(timezone.localdate())})
+    if request.method == "POST":
+        require_plan_manager(request.user)
+        if form.is_valid():
+            report = reports.monthly_report_request(month=form.cleaned_data["month"],
+                                                    user=request.user)
+            _say_what_happened(request, report)
+            return redirect("reports:list")
+    page_obj = Paginator(monthly_reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "targets/report_list.html", {
+        "page_obj": page_obj, "reports": page_obj.object_list, "form": form,
+        "year_form": YearForm(initial={"year": years[0]}, years=years) if years else None,
+        "appendices": APPENDICES, "can_manage": request.user.can_manage_plan,
+        "busy": any(r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+                    for r in page_obj.object_list),
+    })
+
+
+def _say_what_happened(request, report):
+    # Without a broker the build has already run in this request; with one it is queued.
+    report.refresh_from_db()
+    if report.status == ReportStatus.DONE:
+        messages.success(request, f"Đã lập báo cáo tháng {report.label} (lần {report.version}).")
+    elif report.status == ReportStatus.FAILED:
+        messages.error(request, f"Lập báo cáo tháng {report.label} không thành công: "
+                                f"{report.error}")
+    else:
+        messages.info(request, f"Đã đưa báo cáo tháng {report.label} (lần {report.version}) vào "
+                               "hàng đợi; trang sẽ tự cập nhật khi lập xong.")
+
+
+@require_GET
+def report_download(request, pk):
+    report = selectors.monthly_report_get_for_user(request.user, pk)
+    if not report.file:
+        raise Http404("Báo cáo chưa có tệp.")
+    try:
+        stored = report.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Không tìm thấy tệp báo cáo.") from None
+    return FileResponse(stored, as_attachment=True, filename=report.filename,
+                        content_type=XLSX_CONTENT_TYPE)
+
+
+@require_POST
+def report_email(request, pk):
+    report = selectors.monthly_report_get_for_user(request.user, pk)
+    try:
+        report = reports.monthly_report_resend(report=report, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        report.refresh_from_db()
+        messages.info(request, f"Gửi thư báo cáo tháng {report.label}: "
+                               f"{report.get_email_status_display().lower()}.")
+    return redirect("reports:list")
+
+
+@require_GET
+def appendix_download(request, number):
+    selectors.require_report_reader(request.user)
+    if number not in APPENDICES:
+        raise Http404("Kế hoạch chỉ có Phụ lục 1 và 2.")
+    year = request.GET.get("year", "")
+    plan = selectors.plan_get(int(year) if year.isdigit() else None)
+    data = appendix_data(number=number, plan=plan)
+    return xlsx_response(appendix_workbook(data), data.filename)

@@ -1,0 +1,41 @@
+"""Celery tasks of the plan: the monthly report. Thin wrappers around one service each; they
+take ids and may run twice without leaving two results."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.utils import timezone
+
+from targets import reports
+
+EMAIL_MAX_RETRIES = 5
+EMAIL_RETRY_DELAY = 60  # seconds before the first retry; doubled each time
+
+
+@shared_task
+def monthly_report_for_previous_month():
+    """Beat, on the 1st at 07:00: ask for last month's report (its build is queued)."""
+    report = reports.monthly_report_request(month=reports.previous_month(timezone.localdate()))
+    return report.pk
+
+
+@shared_task
+def monthly_report_generate(report_id: int):
+    """Build and store a report's workbook, then queue its e-mail."""
+    report = reports.monthly_report_generate(report_id=report_id)
+    return report.status if report else None
+
+
+@shared_task(bind=True, max_retries=EMAIL_MAX_RETRIES)
+def monthly_report_email(self, report_id: int):
+    """E-mail a built report; retried with a growing delay when the mail server fails."""
+    try:
+        report = reports.monthly_report_email(report_id=report_id)
+    except (SMTPException, OSError) as error:
+        # The failure is already recorded on the report. Run in-process (no worker, no queue to
+        # wait in), retrying at once would fail again: the report page offers to send it again.
+        if self.request.is_eager:
+            return "failed"
+        raise self.retry(exc=error,
+                         countdown=EMAIL_RETRY_DELAY * 2 ** self.request.retries) from error
+    return report.email_status if report else None
