@@ -208,8 +208,9 @@ def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
         HeadingLine(title, bold=True, size=13,
                     height=text_height(title, width, size=13, bold=True)),
         HeadingLine(basis, italic=True),
-        HeadingLine(f"Lập lúc {generated_at:%H:%M ngày %d/%m/%Y}; số liệu lũy kế năm "
-                    f"{figures.month.year} theo dữ liệu trên cổng lúc lập.", italic=True, size=11),
+        HeadingLine(f"Lập lúc {generated_at:%H:%M ngày %d/%m/%Y}; số liệu lũy kế từ đầu năm "
+                    f"{figures.month.year} đến hết ngày {month_end(figures.month):%d/%m/%Y}.",
+                    italic=True, size=11),
         HeadingLine(""),
         HeadingLine("I. TÓM TẮT", bold=True, align="left"),
         HeadingLine(paragraph, align="justify", height=text_height(paragraph, width, size=12)),

@@ -6,6 +6,9 @@ queryset `indicator_records` returns, grouped by district, so a number always eq
 of its drill-through list. The work takes a fixed number of queries whatever the number of
 records: one per indicator and breakdown, plus the plan, its quotas and the districts.
 
+Counting runs to `today` (by default the real today): what is dated later in the year is not
+counted yet, so a monthly report built in December still shows May as it stood on 31/05.
+
 Modules: `records` (the counting rules and the records behind each number), `progress` (quotas
 against actuals, per district and in total), `breakdowns` (stars, product groups, expiry radar),
 `plans` (plans, quotas, tasks), `reports` (the monthly reports, for the roles that read them).

@@ -49,9 +49,9 @@ def indicator_breakdowns(*, year: int, today: dt.date | None = None) -> Breakdow
     `today`, per district and in total; four queries."""
     today = today or timezone.localdate()
     codes = dict(District.objects.values_list("pk", "code"))
-    recognised = Product.objects.filter(pk__in=recognised_in(year).values("pk"))
+    recognised = Product.objects.filter(pk__in=recognised_in(year, today).values("pk"))
     by_stars, by_group = defaultdict(Counter), defaultdict(Counter)
-    for row in (recognised.annotate(rank=rank_in(year)).values("district_id", "rank")
+    for row in (recognised.annotate(rank=rank_in(year, today)).values("district_id", "rank")
                 .annotate(n=Count("pk")).order_by()):
         by_stars[row["rank"]][codes[row["district_id"]]] += row["n"]
     for row in (recognised.annotate(top_group=top_group()).values("district_id", "top_group")

@@ -163,9 +163,10 @@ class YearProgress:
         return next(p for p in self.indicators if p.code == code)
 
 
-def _counted_progress(indicator, quotas, districts, year, expected, closed) -> IndicatorProgress:
+def _counted_progress(indicator, quotas, districts, year, today, expected,
+                      closed) -> IndicatorProgress:
     kind, records = COUNTED[indicator.code]
-    counts = counts_by_district(records(year))
+    counts = counts_by_district(records(year, today))
 
     def figure(quota, actual):
         return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
@@ -193,6 +194,8 @@ def _media_progress(indicator, quotas, districts, year, today, closed) -> Indica
     district_months = {d.code: [0] * 12 for d in districts}
     codes = {d.pk: d.code for d in districts}
     for (district_id, month), n in counts.items():
+        if (year, month) > (today.year, today.month):
+            continue  # published after `today`: not counted yet
         by_month[month] += n
         by_district[district_id] += n
         if district_id in codes:
@@ -235,8 +238,8 @@ def indicator_progress(*, year: int, today: dt.date | None = None,
         if indicator.code == MEDIA_CODE:
             progress.append(_media_progress(indicator, quotas, districts, year, today, closed))
         else:
-            progress.append(_counted_progress(indicator, quotas, districts, year, expected,
-                                              closed))
+            progress.append(_counted_progress(indicator, quotas, districts, year, today,
+                                              expected, closed))
     return YearProgress(year=year, today=today, plan=plan, districts=districts,
                         indicators=progress, time_elapsed=expected,
                         months_elapsed=months_begun(year, today))

@@ -54,28 +54,31 @@ class UnknownIndicator(ValueError):
     """A code that names no indicator or breakdown of the engine."""
 
 
-def year_span(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+def year_span(year: int, until: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The days of `year` counted: all of them, or those up to `until` (a monthly report counts
+    the year to its month's end, not what was recorded for later months)."""
+    end = dt.date(year, 12, 31)
+    return dt.date(year, 1, 1), min(end, until) if until else end
 
 
 # Counting rules, one function per indicator: the records of the whole province for the year.
 
-def _first_recognised_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def _first_recognised_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     first_recognition = (Evaluation.objects.filter(product=OuterRef("pk"), stars__gte=3)
                          .order_by("decision_date", "pk").values("decision_date")[:1])
     return (Product.objects.alias(first_recognised_on=Subquery(first_recognition))
             .filter(first_recognised_on__range=(start, end)))
 
 
-def recognised_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def recognised_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     in_force = Certificate.objects.valid_during(start, end).filter(product=OuterRef("pk"))
     return Product.objects.filter(Exists(in_force))
 
 
-def _consolidated_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def _consolidated_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     recognised_before = Evaluation.objects.filter(product__subject=OuterRef("pk"), stars__gte=3,
                                                   decision_date__lt=start)
     consolidation = SupportRecord.objects.filter(
@@ -83,39 +86,42 @@ def _consolidated_in(year: int) -> QuerySet:
     return Subject.objects.filter(Exists(recognised_before), Exists(consolidation))
 
 
-def _new_subjects_in(year: int) -> QuerySet:
+def _new_subjects_in(year: int, until: dt.date | None = None) -> QuerySet:
+    # A subject's first year carries no date within the year: it counts from the year's start.
     return Subject.objects.filter(first_year_in_programme=year)
 
 
-def _traceable_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def _traceable_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     in_place = Traceability.objects.filter(product=OuterRef("pk"), started_on__lte=end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    return recognised_in(year).filter(Exists(in_place))
+    return recognised_in(year, until).filter(Exists(in_place))
 
 
-def _linked_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def _linked_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     in_force = Linkage.objects.filter(subject=OuterRef("pk"), valid_from__lte=end).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=start))
     return Subject.objects.filter(Exists(in_force))
 
 
-def _advanced_qm_in(year: int) -> QuerySet:
-    start, end = year_span(year)
+def _advanced_qm_in(year: int, until: dt.date | None = None) -> QuerySet:
+    start, end = year_span(year, until)
     certified = QualityCertification.objects.filter(
         product=OuterRef("pk"), standard__in=ADVANCED_QM_STANDARDS, issued_on__lte=end,
     ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=start))
-    return recognised_in(year).filter(Exists(certified))
+    return recognised_in(year, until).filter(Exists(certified))
 
 
-def _media_in(year: int, month: int | None = None) -> QuerySet:
+def _media_in(year: int, month: int | None = None, until: dt.date | None = None) -> QuerySet:
     # Year and month in Asia/Ho_Chi_Minh, as communications.selectors.media_month_counts counts.
     items = MediaItem.objects.filter(published_at__year=year)
+    if until and until < dt.date(year, 12, 31):
+        items = items.filter(published_at__date__lte=until)
     return items.filter(published_at__month=month) if month else items
 
 
-COUNTED: dict[str, tuple[str, Callable[[int], QuerySet]]] = {
+COUNTED: dict[str, tuple[str, Callable[[int, dt.date | None], QuerySet]]] = {
     "new_products_3star": (PRODUCT, _first_recognised_in),
     "consolidated_subjects": (SUBJECT, _consolidated_in),
     "new_subjects": (SUBJECT, _new_subjects_in),
@@ -126,9 +132,9 @@ COUNTED: dict[str, tuple[str, Callable[[int], QuerySet]]] = {
 INDICATOR_CODES = (*COUNTED, MEDIA_CODE)
 
 
-def rank_in(year: int) -> Subquery:
+def rank_in(year: int, until: dt.date | None = None) -> Subquery:
     """The stars of a product's latest certificate in force in the year."""
-    start, end = year_span(year)
+    start, end = year_span(year, until)
     return Subquery(Certificate.objects.valid_during(start, end).filter(product=OuterRef("pk"))
                     .order_by("-valid_from", "-pk").values("evaluation__stars")[:1])
 
@@ -177,18 +183,20 @@ def indicator_record_kind(code: str) -> str:
 def _province_records(code: str, year: int, today: dt.date) -> QuerySet:
     indicator_record_kind(code)  # refuses unknown codes
     name, argument = _parse_code(code)
+    # What is dated after `today` is not counted yet (nothing, on the real today).
     if name in COUNTED:
-        return COUNTED[name][1](year)
+        return COUNTED[name][1](year, today)
     if name == MEDIA_CODE:
-        return _media_in(year)
+        return _media_in(year, until=today)
     if name == "month":
-        return _media_in(year, argument)
+        return _media_in(year, argument, until=today)
     if name == "recognised":
-        return recognised_in(year)
+        return recognised_in(year, today)
     if name == "stars":
-        return recognised_in(year).alias(rank=rank_in(year)).filter(rank=argument)
+        return recognised_in(year, today).alias(rank=rank_in(year, today)).filter(rank=argument)
     if name == "group":
-        return recognised_in(year).alias(top_group=top_group()).filter(top_group=argument)
+        return recognised_in(year, today).alias(top_group=top_group()).filter(
+            top_group=argument)
     return Product.objects.filter(radar_q(name, today))
 
 

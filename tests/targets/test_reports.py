@@ -377,3 +377,24 @@ def test_a_month_of_a_year_without_plan_or_districts_is_reported_too(reference_d
     report = built_report(month)
     assert (report.status, report.error) == (ReportStatus.DONE, "")
     assert words in report.summary["paragraph"]
+
+
+@pytest.mark.django_db
+def test_a_months_figures_leave_out_what_is_dated_after_the_month(reference_data):
+    """Rebuilt later, May's report still counts the year only to 31/05."""
+    import datetime as dt
+
+    from targets.monthly import month_figures
+    from tests.factories import ProductFactory, recognise
+    from tests.targets.builders import media_item
+
+    recognise(ProductFactory(name="Công nhận tháng 5"), 3, dt.date(2024, 5, 20))
+    recognise(ProductFactory(name="Công nhận tháng 7"), 3, dt.date(2024, 7, 2))
+    media_item(dt.datetime(2024, 5, 31, 23, 30))
+    media_item(dt.datetime(2024, 6, 1, 8, 0))
+    figures = month_figures(dt.date(2024, 5, 1))
+    new_products = figures.progress.indicator("new_products_3star")
+    assert new_products.total.actual == 1
+    media = figures.progress.indicator("media_items_monthly")
+    assert media.items == 1
+    assert [p.name for p in figures.new_products] == ["Công nhận tháng 5"]
