@@ -155,14 +155,18 @@ def test_same_name_in_another_district_is_a_different_producer(client, province_
     assert Subject.objects.count() == 2
 
 
-def test_duplicate_out_of_scope_is_named_without_a_link(client, other_district_officer,
-                                                        subject, na_ri):
+def test_duplicate_out_of_scope_is_refused_without_naming_or_linking_it(
+        client, other_district_officer, subject, na_ri):
     client.force_login(other_district_officer)
     response = client.post("/subjects/new/", _subject_form(na_ri, None, name="Khác",
                                                            registration_number="4700123456"))
     html = response.content.decode()
-    assert "đã được đăng ký" in html
+    assert response.status_code == 200
+    assert ("Mã số thuế/ĐKKD 4700123456 đã được đăng ký cho một chủ thể nằm ngoài phạm vi bạn "
+            "được xem" in html)
+    assert subject.name not in html
     assert f'href="/subjects/{subject.pk}/"' not in html
+    assert Subject.objects.count() == 1
 
 
 def test_search_ignores_diacritics_case_and_htx(client, leader, subject):
