@@ -1,11 +1,13 @@
 """Every producer page against every persona, and the duplicate-producer guard."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from subjects.models import Linkage, Subject, SupportRecord
 from subjects.services import subject_create
@@ -196,3 +198,15 @@ def test_subject_list_costs_the_same_with_few_or_many_subjects(client, province_
             assert client.get("/subjects/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_officer_counts_only_the_products_of_their_district(client, district_officer,
+                                                                subject, na_ri):
+    ProductFactory(subject=subject, district=subject.district)
+    ProductFactory(subject=subject, district=na_ri, commune=None)
+    client.force_login(district_officer)
+    listed = client.get("/subjects/").context["page_obj"].object_list
+    assert [(s.pk, s.product_count) for s in listed] == [(subject.pk, 1)]
+    rows = list(load_workbook(io.BytesIO(client.get("/subjects/export.xlsx").content))
+                .active.iter_rows(values_only=True))
+    assert rows[-1][10] == 1
