@@ -21,6 +21,7 @@ from products.models import (
     QualityCertification,
     Traceability,
 )
+from subjects.models import Linkage
 from tests.factories import ProductFactory, SubjectFactory, district, recognise, top_group
 from tests.helpers import external_references
 
@@ -360,3 +361,18 @@ def test_a_small_photo_is_kept(client, district_officer, cho_don):
         "photo": SimpleUploadedFile("anh.gif", _GIF)})
     assert response.status_code == 302
     assert Product.objects.get().photo.name.endswith(".gif")
+
+
+def test_an_officer_does_not_see_the_linkages_of_another_districts_producer(
+        client, district_officer, cho_don, na_ri):
+    producer = SubjectFactory(district=na_ri)
+    Linkage.objects.create(subject=producer, partner="Công ty đối tác bí mật",
+                           valid_from=dt.date(2024, 1, 1))
+    product = ProductFactory(subject=producer, district=cho_don,
+                             commune=cho_don.communes.first())
+    client.force_login(district_officer)
+    response = client.get(f"/products/{product.pk}/")
+    assert response.status_code == 200
+    assert response.context["linkages"] == []
+    assert "Công ty đối tác bí mật" not in response.content.decode()
+    assert f'href="/subjects/{producer.pk}/"' not in response.content.decode()
