@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 
+from communications.selectors import with_featured_for_user
 from ocop_portal.excel import Column, table_workbook
 
 MEDIA_COLUMNS = [
@@ -20,9 +21,10 @@ MEDIA_COLUMNS = [
 ]
 
 
-def media_item_rows(items) -> Iterator[list]:
-    """One row per item of an already scoped and filtered queryset, in its order."""
-    items = items.prefetch_related("products", "subjects")
+def media_item_rows(items, *, user) -> Iterator[list]:
+    """One row per item of an already scoped and filtered queryset, in its order; the featured
+    products and producers are those the user may see."""
+    items = with_featured_for_user(items, user)
     for number, item in enumerate(items, start=1):
         yield [
             number,
@@ -40,7 +42,7 @@ def media_item_rows(items) -> Iterator[list]:
         ]
 
 
-def media_items_workbook(items, *, title: str):
+def media_items_workbook(items, *, title: str, user):
     """The filtered media list as a workbook with one sheet."""
-    return table_workbook("Tin bài truyền thông", MEDIA_COLUMNS, media_item_rows(items),
+    return table_workbook("Tin bài truyền thông", MEDIA_COLUMNS, media_item_rows(items, user=user),
                           title=title)

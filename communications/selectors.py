@@ -3,13 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communications.models import MediaItem, Outlet, OutletLevel
 from ocop_portal.permissions import scope_to_user
+from products.models import Product
+from subjects.models import Subject
 
 # Plan 180/KH-UBND, section II.3: at least 2 news items, articles or reportages a month.
 MEDIA_MONTHLY_QUOTA = 2
@@ -41,10 +43,19 @@ def media_item_list_for_user(user):
     return scope_to_user(items, user)
 
 
+def with_featured_for_user(items, user):
+    """The items with the products and producers they feature, as far as the user may see
+    them: an officer's item may feature another district's, which stay hidden from the officer."""
+    return items.prefetch_related(
+        Prefetch("products", queryset=scope_to_user(Product.objects.order_by("name", "pk"), user)),
+        Prefetch("subjects", queryset=scope_to_user(Subject.objects.order_by("name", "pk"), user)),
+    )
+
+
 def media_item_get_for_user(user, pk) -> MediaItem:
     """One media item the user may see, with what it features; 404 outside their scope."""
-    items = media_item_list_for_user(user).select_related("created_by").prefetch_related(
-        "products", "subjects")
+    items = with_featured_for_user(media_item_list_for_user(user).select_related("created_by"),
+                                   user)
     return get_object_or_404(items, pk=pk)
 
 

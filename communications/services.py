@@ -123,7 +123,19 @@ def media_item_update(*, media_item: MediaItem, user, products=None, subjects=No
     for name, value in fields.items():
         setattr(media_item, name, value)
     _check_scope(media_item, user=user, products=products, subjects=subjects)
-    return _save(media_item, products=products, subjects=subjects)
+    return _save(media_item, products=_keep_hidden(products, media_item.products, user),
+                 subjects=_keep_hidden(subjects, media_item.subjects, user))
+
+
+def _keep_hidden(chosen, linked, user):
+    """The records chosen, plus those already linked that the user cannot see: an officer's form
+    offers only their own district's, and saving it must not drop another district's tags."""
+    if chosen is None:
+        return None
+    # A fresh query: the item's prefetched tags are only those the user may see.
+    hidden = [obj for obj in linked.model.objects.filter(pk__in=linked.values("pk"))
+              if not can_view_district(user, obj.district_id)]
+    return [*chosen, *hidden]
 
 
 def outlet_find_duplicate(*, name: str, exclude_pk=None) -> Outlet | None:

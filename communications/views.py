@@ -61,7 +61,8 @@ def media_item_export(request):
     filterset = _filtered(request)
     stamp = timezone.localdate().strftime("%d-%m-%Y")
     workbook = media_items_workbook(
-        filterset.qs, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})")
+        filterset.qs, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})",
+        user=request.user)
     return xlsx_response(workbook, f"Tin bài truyền thông OCOP {stamp}.xlsx")
 
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
 from products.models import (
@@ -11,7 +12,7 @@ from products.models import (
     QualityCertification,
     Traceability,
 )
-from products.services import product_update
+from products.services import evaluation_corrected, product_refresh_history, product_update
 
 
 @admin.register(ProductGroup)
@@ -64,8 +65,25 @@ class ProductAdmin(SimpleHistoryAdmin):
         product_update(obj, user=request.user)
 
 
+class RefreshesProductHistory:
+    """Deleting a recognition or a certificate gives the product back its previous certificate
+    (current, no longer superseded); without this the registry and the counts disagree."""
+
+    def delete_model(self, request, obj):
+        product = obj.product
+        super().delete_model(request, obj)
+        product_refresh_history(product, user=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        products = {record.product for record in queryset.select_related("product")}
+        super().delete_queryset(request, queryset)
+        for product in products:
+            product_refresh_history(product, user=request.user)
+
+
 @admin.register(Evaluation)
-class EvaluationAdmin(SimpleHistoryAdmin):
+class EvaluationAdmin(RefreshesProductHistory, SimpleHistoryAdmin):
     list_display = ("product", "cycle_year", "kind", "level", "total_score", "stars",
                     "decision_number", "decision_date")
     list_filter = ("cycle_year", "stars", "level", "kind", "criteria_version",
@@ -79,9 +97,14 @@ class EvaluationAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    # A corrected decision date moves the certificate, so the registry and the counts agree.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        evaluation_corrected(obj, user=request.user)
+
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(RefreshesProductHistory, SimpleHistoryAdmin):
     list_display = ("product", "number", "valid_from", "valid_to", "status", "ended_on")
     list_filter = ("status", "product__district")
     search_fields = ("product__name", "number", "evaluation__decision_number")

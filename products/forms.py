@@ -17,6 +17,9 @@ from products.models import (
 )
 from subjects.models import Subject
 
+# As for media attachments: a phone photo fits well within it.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+
 
 class PortalFormMixin:
     """Crispy rendering without its own <form> tag, and dd/mm/yyyy dates."""
@@ -55,6 +58,14 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()
         self.setup_portal_form()
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and getattr(photo, "size", 0) > PHOTO_MAX_BYTES:
+            size = f"{photo.size / (1024 * 1024):.1f}".replace(".", ",")
+            raise forms.ValidationError(
+                f"Ảnh sản phẩm không được lớn hơn 10 MB (tệp đã chọn nặng {size} MB).")
+        return photo
 
 
 class EvaluationForm(PortalFormMixin, forms.Form):

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ocop_portal.permissions import scope_to_user
+from ocop_portal.permissions import can_view_district, scope_to_user
 from products import rules
 from products.models import (
     Certificate,
@@ -34,8 +34,9 @@ def product_get_for_user(user, pk) -> Product:
     return get_object_or_404(product_list_for_user(user), pk=pk)
 
 
-def product_detail(product: Product) -> dict:
-    """What the product page shows beside the product: history, certificates, standards, ..."""
+def product_detail(product: Product, user) -> dict:
+    """What the product page shows beside the product: history, certificates, standards, ...;
+    the producer's linkages only when the user may see the producer's district."""
     evaluations = list(
         product.evaluations.select_related("certificate", "created_by")
         .order_by("-decision_date", "-cycle_year", "-pk")
@@ -50,7 +51,9 @@ def product_detail(product: Product) -> dict:
                              .order_by("-valid_from", "-pk")),
         "quality_certifications": list(product.quality_certifications.all()),
         "traceability_records": list(product.traceability_records.all()),
-        "linkages": list(subject.linkages.all()),
+        "subject_visible": can_view_district(user, subject.district_id),
+        "linkages": (list(subject.linkages.all())
+                     if can_view_district(user, subject.district_id) else []),
         "history": product_history(product),
     }
 

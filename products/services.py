@@ -225,6 +225,20 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
 
 
 @transaction.atomic
+def evaluation_corrected(evaluation: Evaluation, *, user) -> None:
+    """After a correction in the back office: move the certificate to the decision's date and
+    derive the product's history again (kinds, supersession, current certificate)."""
+    certificate = Certificate.objects.filter(evaluation=evaluation).first()
+    if certificate is not None and evaluation.decision_date and (
+            certificate.valid_from != evaluation.decision_date):
+        certificate.valid_from = evaluation.decision_date
+        certificate.valid_to = rules.certificate_valid_to(evaluation.decision_date)
+        certificate.full_clean()
+        record_author(certificate, user).save()
+    product_refresh_history(Product.objects.get(pk=evaluation.product_id), user=user)
+
+
+@transaction.atomic
 def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, decision: str,
                        reason: str) -> Certificate:
     """Revoke a certificate from a date, with the decision and the reason."""

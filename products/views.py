@@ -76,7 +76,7 @@ def product_detail(request, pk):
     context = {
         "product": product,
         "can_edit": can_edit_district(request.user, product.district_id),
-        **selectors.product_detail(product),
+        **selectors.product_detail(product, request.user),
         "coverage": list(media_items_for_product(request.user, product)),
     }
     return render(request, "products/product_detail.html", context)

@@ -1,6 +1,6 @@
 """Reads of producers. The district filter lives here: the lookup is the check."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from ocop_portal.permissions import scope_to_user
@@ -8,10 +8,13 @@ from subjects.models import Subject
 
 
 def subject_list_for_user(user) -> QuerySet:
-    """Producers the user may see, with their product count, in a fixed number of queries."""
+    """Producers the user may see, with the number of their products the user may see, in a
+    fixed number of queries."""
+    officer = getattr(user, "is_district_officer", False)
+    visible = Q(products__district_id=user.district_id) if officer else Q()
     return (scope_to_user(Subject.objects.all(), user)
             .select_related("district", "commune")
-            .annotate(product_count=Count("products")))
+            .annotate(product_count=Count("products", filter=visible)))
 
 
 def subject_get_for_user(user, pk) -> Subject:

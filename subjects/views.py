@@ -80,7 +80,10 @@ def _save_subject(request, form, save):
             form.add_error(None, format_html('{} <a href="{}">Mở hồ sơ chủ thể đã có</a>.',
                                              duplicate.messages[0], link))
         else:
-            form.add_error(None, duplicate.messages[0])
+            # The message would name a producer the user may not see: say only what they typed.
+            form.add_error(None, f"Mã số thuế/ĐKKD {existing.registration_number} đã được đăng ký "
+                                 "cho một chủ thể nằm ngoài phạm vi bạn được xem. Nếu cần, hãy "
+                                 "liên hệ Văn phòng Điều phối tỉnh.")
     except ValidationError as error:
         add_service_errors(form, error)
     return None

@@ -17,6 +17,8 @@ from targets.selectors import (
     indicator_records_label,
 )
 
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
 
 @dataclass(frozen=True)
 class IndicatorFilter:
@@ -40,6 +42,10 @@ def indicator_filter(params, *, kind: str) -> IndicatorFilter | None:
         if indicator_record_kind(code) != kind:
             raise Http404("Chỉ tiêu này không liệt kê loại bản ghi của trang.")
         year = int(params.get("year", ""))
+        # The years a record may carry (subjects.models.YEAR_VALIDATORS); a year outside them
+        # has no records, and one outside the calendar would fail to count at all.
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(year)
     except (UnknownIndicator, ValueError) as error:
         raise Http404("Chỉ tiêu hoặc năm không hợp lệ.") from error
     district = params.get("district") or None

@@ -151,9 +151,11 @@ class Applier:
             subject.registration_number == data.registration_number)
         if not can_edit_district(self.user, subject.district_id):
             column = "registration_number" if by_number else "subject_name"
+            # Not named: an officer may not see another district's producers.
             raise RowRefused(Issue(
-                f"chủ thể “{subject.name}” đã đăng ký ở {subject.district}, ngoài phạm vi của "
-                "bạn; không thêm sản phẩm cho chủ thể của huyện khác.", data.row, title(column)))
+                f"{'mã số này' if by_number else 'tên này'} đã được đăng ký cho một chủ thể của "
+                "huyện khác, ngoài phạm vi của bạn; không thêm sản phẩm cho chủ thể của huyện "
+                "khác.", data.row, title(column)))
         self._compare_subject(data, subject, by_number)
         return subject
 

@@ -425,3 +425,47 @@ def test_outlets_are_listed_central_first(leader):
     response = _client(leader).get("/communications/outlets/")
     assert [o.name for o in response.context["outlets"]] == [
         "Báo trung ương", "Báo tỉnh", "Đài huyện", "Khác"]
+
+
+# Another district's products and producers featured in an officer's item
+
+
+def _featuring_na_ri(cho_don, na_ri):
+    own = ProductFactory(name="Miến dong Côn Minh", subject=SubjectFactory(district=cho_don))
+    hidden = ProductFactory(name="Gạo nếp Na Rì bí mật",
+                            subject=SubjectFactory(district=na_ri, name="HTX Na Rì bí mật"))
+    item = MediaItemFactory(district=cho_don, title="Hội chợ OCOP")
+    item.products.set([own, hidden])
+    item.subjects.set([own.subject, hidden.subject])
+    return item, own, hidden
+
+
+def test_item_page_hides_another_districts_products_and_producers_from_an_officer(
+        district_officer, province_staff, cho_don, na_ri):
+    item, own, _ = _featuring_na_ri(cho_don, na_ri)
+    html = _client(district_officer).get(f"/communications/{item.pk}/").content.decode()
+    assert own.name in html
+    assert "Na Rì bí mật" not in html
+    staff_html = _client(province_staff).get(f"/communications/{item.pk}/").content.decode()
+    assert "Gạo nếp Na Rì bí mật" in staff_html
+    assert "HTX Na Rì bí mật" in staff_html
+
+
+def test_export_hides_another_districts_products_and_producers_from_an_officer(
+        district_officer, cho_don, na_ri):
+    _, own, _ = _featuring_na_ri(cho_don, na_ri)
+    _, rows = _rows(_client(district_officer).get("/communications/export.xlsx"))
+    assert [(row[9], row[10]) for row in rows] == [(own.name, own.subject.name)]
+
+
+def test_an_officers_edit_keeps_the_products_and_producers_they_cannot_see(
+        district_officer, outlet, cho_don, na_ri):
+    item, own, hidden = _featuring_na_ri(cho_don, na_ri)
+    data = _form_data(outlet, cho_don, title="Hội chợ OCOP (sửa)", url=item.url,
+                      products=[own.pk], subjects=[own.subject.pk])
+    response = _client(district_officer).post(f"/communications/{item.pk}/edit/", data)
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "Hội chợ OCOP (sửa)"
+    assert set(item.products.all()) == {own, hidden}
+    assert set(item.subjects.all()) == {own.subject, hidden.subject}

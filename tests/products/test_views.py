@@ -21,6 +21,7 @@ from products.models import (
     QualityCertification,
     Traceability,
 )
+from subjects.models import Linkage
 from tests.factories import ProductFactory, SubjectFactory, district, recognise, top_group
 from tests.helpers import external_references
 
@@ -333,3 +334,45 @@ def test_certificates_are_badged_with_their_status(client, leader, product):
     Certificate.objects.update(status=CertificateStatus.REVOKED)
     html = client.get("/products/").content.decode()
     assert "Đã thu hồi" in html
+
+
+_GIF = (b"GIF89a\x01\x00\x01\x00\x00\xff\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x00;")
+
+
+def test_a_photo_over_10_mb_is_refused_and_nothing_saved(client, district_officer, cho_don):
+    subject = SubjectFactory(district=cho_don)
+    client.force_login(district_officer)
+    photo = SimpleUploadedFile("anh.gif", _GIF + b"\x00" * (10 * 1024 * 1024))
+    response = client.post("/products/new/", {
+        "name": "Gạo Bao thai Chợ Đồn", "subject": subject.pk, "group": top_group("1").pk,
+        "district": cho_don.pk, "stage": "y_tuong", "photo": photo})
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == [
+        "Ảnh sản phẩm không được lớn hơn 10 MB (tệp đã chọn nặng 10,0 MB)."]
+    assert not Product.objects.exists()
+
+
+def test_a_small_photo_is_kept(client, district_officer, cho_don):
+    subject = SubjectFactory(district=cho_don)
+    client.force_login(district_officer)
+    response = client.post("/products/new/", {
+        "name": "Gạo Bao thai Chợ Đồn", "subject": subject.pk, "group": top_group("1").pk,
+        "district": cho_don.pk, "stage": "y_tuong",
+        "photo": SimpleUploadedFile("anh.gif", _GIF)})
+    assert response.status_code == 302
+    assert Product.objects.get().photo.name.endswith(".gif")
+
+
+def test_an_officer_does_not_see_the_linkages_of_another_districts_producer(
+        client, district_officer, cho_don, na_ri):
+    producer = SubjectFactory(district=na_ri)
+    Linkage.objects.create(subject=producer, partner="Công ty đối tác bí mật",
+                           valid_from=dt.date(2024, 1, 1))
+    product = ProductFactory(subject=producer, district=cho_don,
+                             commune=cho_don.communes.first())
+    client.force_login(district_officer)
+    response = client.get(f"/products/{product.pk}/")
+    assert response.status_code == 200
+    assert response.context["linkages"] == []
+    assert "Công ty đối tác bí mật" not in response.content.decode()
+    assert f'href="/subjects/{producer.pk}/"' not in response.content.decode()

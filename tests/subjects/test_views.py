@@ -1,11 +1,13 @@
 """Every producer page against every persona, and the duplicate-producer guard."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from subjects.models import Linkage, Subject, SupportRecord
 from subjects.services import subject_create
@@ -155,14 +157,18 @@ def test_same_name_in_another_district_is_a_different_producer(client, province_
     assert Subject.objects.count() == 2
 
 
-def test_duplicate_out_of_scope_is_named_without_a_link(client, other_district_officer,
-                                                        subject, na_ri):
+def test_duplicate_out_of_scope_is_refused_without_naming_or_linking_it(
+        client, other_district_officer, subject, na_ri):
     client.force_login(other_district_officer)
     response = client.post("/subjects/new/", _subject_form(na_ri, None, name="Khác",
                                                            registration_number="4700123456"))
     html = response.content.decode()
-    assert "đã được đăng ký" in html
+    assert response.status_code == 200
+    assert ("Mã số thuế/ĐKKD 4700123456 đã được đăng ký cho một chủ thể nằm ngoài phạm vi bạn "
+            "được xem" in html)
+    assert subject.name not in html
     assert f'href="/subjects/{subject.pk}/"' not in html
+    assert Subject.objects.count() == 1
 
 
 def test_search_ignores_diacritics_case_and_htx(client, leader, subject):
@@ -192,3 +198,15 @@ def test_subject_list_costs_the_same_with_few_or_many_subjects(client, province_
             assert client.get("/subjects/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_an_officer_counts_only_the_products_of_their_district(client, district_officer,
+                                                                subject, na_ri):
+    ProductFactory(subject=subject, district=subject.district)
+    ProductFactory(subject=subject, district=na_ri, commune=None)
+    client.force_login(district_officer)
+    listed = client.get("/subjects/").context["page_obj"].object_list
+    assert [(s.pk, s.product_count) for s in listed] == [(subject.pk, 1)]
+    rows = list(load_workbook(io.BytesIO(client.get("/subjects/export.xlsx").content))
+                .active.iter_rows(values_only=True))
+    assert rows[-1][10] == 1

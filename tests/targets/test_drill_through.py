@@ -83,3 +83,15 @@ def _calendar_equals_the_engine(province_staff):
     client.force_login(province_staff)
     page = client.get("/communications/calendar/?year=2024")
     assert [cell.count for cell in page.context["months"]] == [m.items for m in media.months]
+
+
+@pytest.mark.parametrize("url", [
+    "/products/?indicator=recognised&year=99999",
+    "/products/?indicator=new_products_3star&year=0",
+    "/subjects/?indicator=linkage_subjects&year=10000",
+    "/products/export.xlsx?indicator=recognised&year=99999",
+])
+def test_a_drill_through_year_no_calendar_has_is_not_found(province_staff, url):
+    client = Client()
+    client.force_login(province_staff)
+    assert client.get(url).status_code == 404
