@@ -88,7 +88,9 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
         # Whatever went wrong, the page must say so rather than show "running" for ever.
         logger.exception("Lập báo cáo tháng %s không thành công", report.month)
         MonthlyReport.objects.filter(pk=report_id).update(
-            status=ReportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:ERROR_LENGTH])
+            status=ReportStatus.FAILED,
+            error=(f"Lỗi khi lập báo cáo; hãy báo quản trị hệ thống (chi tiết kỹ thuật: "
+                   f"{type(error).__name__}: {error})")[:ERROR_LENGTH])
         report.refresh_from_db()
         return report
     # Now that the new file is committed, the previous build's file belongs to no record.

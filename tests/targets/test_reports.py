@@ -296,7 +296,8 @@ def test_a_failed_build_is_recorded_with_its_reason(reference_data, province_sta
     page = client_for(province_staff).get("/reports/").content.decode()
     assert "Lập không thành công" in page
     assert escape(report.error) in page
-    assert report.error.startswith("NotADirectoryError")
+    assert report.error.startswith("Lỗi khi lập báo cáo")
+    assert "NotADirectoryError" in report.error
 
 
 def test_a_failed_email_keeps_the_report_and_a_later_retry_sends_it(
