@@ -252,5 +252,9 @@ LOGGING = {
     },
 }
 
+if not REDIS_URL:
+    # The in-process "memory://" transport has no host; kombu would warn about it on every task.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
+
 # The province and the plan the portal is set up for.
 PROVINCE_CODE = "06"
