@@ -49,7 +49,9 @@ def indicator_breakdowns(*, year: int, today: dt.date | None = None) -> Breakdow
     `today`, per district and in total; four queries."""
     today = today or timezone.localdate()
     codes = dict(District.objects.values_list("pk", "code"))
-    recognised = Product.objects.filter(pk__in=recognised_in(year, today).values("pk"))
+    # Filtered by EXISTS directly, not through "pk IN (...)": nested in that way, PostgreSQL
+    # planning with stale statistics can loop over every product for every product.
+    recognised = recognised_in(year, today)
     by_stars, by_group = defaultdict(Counter), defaultdict(Counter)
     for row in (recognised.annotate(rank=rank_in(year, today)).values("district_id", "rank")
                 .annotate(n=Count("pk")).order_by()):
