@@ -1,6 +1,7 @@
 """Shared models: Bắc Kạn's administrative units and the portal's users with their roles."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -71,6 +72,15 @@ class Commune(AdministrativeUnit):
     class Meta(AdministrativeUnit.Meta):
         verbose_name = "Xã/Phường/Thị trấn"
         verbose_name_plural = "Xã/Phường/Thị trấn"
+
+
+class CommuneInDistrictMixin:
+    """For records with a `district` and an optional `commune`: the commune must lie in it."""
+
+    def clean(self):
+        super().clean()
+        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
+            raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
 
 
 class Role(models.TextChoices):

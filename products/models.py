@@ -4,14 +4,13 @@ quality certifications and traceability."""
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.models import Commune, District
+from ocop_portal.models import Commune, CommuneInDistrictMixin, District
 from subjects.models import YEAR_VALIDATORS, Subject
 
 
@@ -70,7 +69,7 @@ class Stage(models.TextChoices):
     PROMOTION = "xuc_tien", "Xúc tiến thương mại"
 
 
-class Product(models.Model):
+class Product(CommuneInDistrictMixin, models.Model):
     """An OCOP product; it belongs to the district of its production commune."""
 
     name = models.CharField("Tên sản phẩm", max_length=255)
@@ -113,10 +112,6 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
-            raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
 
 
 class EvaluationKind(models.TextChoices):

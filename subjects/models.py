@@ -3,13 +3,12 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from ocop_portal.models import Commune, District, WebURLField
+from ocop_portal.models import Commune, CommuneInDistrictMixin, District, WebURLField
 
 
 class SubjectType(models.TextChoices):
@@ -23,7 +22,7 @@ class SubjectType(models.TextChoices):
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 
-class Subject(models.Model):
+class Subject(CommuneInDistrictMixin, models.Model):
     """A producer taking part in OCOP; it belongs to the district of its address."""
 
     name = models.CharField("Tên chủ thể", max_length=255)
@@ -96,10 +95,6 @@ class Subject(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
-            raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
 
 
 class Linkage(models.Model):

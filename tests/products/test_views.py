@@ -376,3 +376,15 @@ def test_an_officer_does_not_see_the_linkages_of_another_districts_producer(
     assert response.context["linkages"] == []
     assert "Công ty đối tác bí mật" not in response.content.decode()
     assert f'href="/subjects/{producer.pk}/"' not in response.content.decode()
+
+
+def test_a_commune_outside_the_district_is_refused(client, province_staff, cho_don,
+                                                   na_ri_commune):
+    subject = SubjectFactory(district=cho_don)
+    client.force_login(province_staff)
+    response = client.post("/products/new/", {
+        "name": "Gạo sai xã", "subject": subject.pk, "group": top_group("1").pk,
+        "district": cho_don.pk, "commune": na_ri_commune.pk, "stage": "y_tuong"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["commune"] == ["Xã Kim Hỷ không thuộc Huyện Chợ Đồn."]
+    assert not Product.objects.filter(name="Gạo sai xã").exists()
