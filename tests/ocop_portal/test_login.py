@@ -110,3 +110,28 @@ def test_load_demo_data_refuses_when_debug_is_off(settings, reference_data):
     with pytest.raises(ImproperlyConfigured):
         demo_accounts_create()
     assert not User.objects.filter(username__startswith="demo_").exists()
+
+
+NAVIGATION_BY_ACCOUNT = {
+    "demo_tinh": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
+    "demo_cho_don": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông"],
+    "demo_na_ri": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông"],
+    "demo_lanh_dao": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
+    "demo_admin": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
+}
+
+
+def test_each_demo_account_logs_in_and_sees_navigation_fitting_its_role(settings,
+                                                                        reference_data):
+    settings.DEBUG = True
+    demo_accounts_create()
+    for username, expected in NAVIGATION_BY_ACCOUNT.items():
+        client = Client()
+        response = _login(client, username, DEMO_PASSWORD)
+        assert response.status_code == 302, username
+        page = client.get("/", follow=True)
+        assert page.status_code == 200
+        labels = [item["label"] for item in page.context["nav_items"]]
+        assert labels == expected, username
+        html = page.content.decode()
+        assert ('href="/admin/"' in html) is (username in ("demo_tinh", "demo_admin")), username
