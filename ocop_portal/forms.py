@@ -1,5 +1,6 @@
 """Form pieces shared by the apps."""
 
+from crispy_forms.helper import FormHelper
 from django import forms
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
@@ -32,3 +33,14 @@ def use_vietnamese_dates(form: forms.BaseForm):
             field.input_formats = DATE_INPUT_FORMATS
             field.error_messages["invalid"] = (
                 "Ngày không hợp lệ: hãy nhập theo dạng dd/mm/yyyy, ví dụ 29/02/2024.")
+
+
+class PortalFormMixin:
+    """The portal's forms: crispy rendering without its own <form> tag (the page template holds
+    it), and every date field read and shown as dd/mm/yyyy."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        use_vietnamese_dates(self)

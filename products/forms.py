@@ -1,10 +1,9 @@
 """Forms of the product registry: choices limited to what the user may see and edit."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from ocop_portal.forms import use_vietnamese_dates
+from ocop_portal.forms import PortalFormMixin
 from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts, scope_to_user
 from products.models import (
@@ -19,15 +18,6 @@ from subjects.models import Subject
 
 # As for media attachments: a phone photo fits well within it.
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-
-
-class PortalFormMixin:
-    """Crispy rendering without its own <form> tag, and dd/mm/yyyy dates."""
-
-    def setup_portal_form(self):
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        use_vietnamese_dates(self)
 
 
 class ProductForm(PortalFormMixin, forms.ModelForm):
@@ -57,7 +47,6 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         self.fields["group"].queryset = groups
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()
-        self.setup_portal_form()
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -101,7 +90,6 @@ class EvaluationForm(PortalFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle_year"].initial = timezone.localdate().year
-        self.setup_portal_form()
 
 
 class QualityCertificationForm(PortalFormMixin, forms.ModelForm):
@@ -109,26 +97,14 @@ class QualityCertificationForm(PortalFormMixin, forms.ModelForm):
         model = QualityCertification
         fields = ["standard", "standard_detail", "number", "issuer", "issued_on", "expires_on"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_portal_form()
-
 
 class TraceabilityForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Traceability
         fields = ["system", "code", "started_on", "ended_on"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_portal_form()
-
 
 class CertificateRevokeForm(PortalFormMixin, forms.Form):
     revoked_on = forms.DateField(label="Ngày thu hồi")
     decision = forms.CharField(label="Số quyết định thu hồi", max_length=100)
     reason = forms.CharField(label="Lý do thu hồi", widget=forms.Textarea(attrs={"rows": 3}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_portal_form()

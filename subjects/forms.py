@@ -1,8 +1,8 @@
 from django import forms
 
+from ocop_portal.forms import PortalFormMixin
 from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts
-from products.forms import PortalFormMixin
 from subjects.models import Linkage, Subject, SupportRecord
 
 
@@ -28,7 +28,6 @@ class SubjectForm(PortalFormMixin, forms.ModelForm):
         self.fields["commune"].label_from_instance = lambda c: f"{c} ({c.district.name})"
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()
-        self.setup_portal_form()
 
     def _get_validation_exclusions(self):
         # The registration number's uniqueness is checked by the service's duplicate guard,
@@ -44,17 +43,9 @@ class LinkageForm(PortalFormMixin, forms.ModelForm):
                   "households", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_portal_form()
-
 
 class SupportRecordForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = SupportRecord
         fields = ["kind", "date", "content", "amount", "funding_source"]
         widgets = {"content": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.setup_portal_form()

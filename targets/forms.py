@@ -5,7 +5,7 @@ import datetime as dt
 
 from django import forms
 
-from ocop_portal.forms import use_vietnamese_dates
+from ocop_portal.forms import PortalFormMixin
 from targets.models import PlanTask, PlanTaskUpdate, TaskStatus
 
 TOTAL = "tinh"
@@ -74,7 +74,7 @@ class QuotaTableForm(forms.Form):
         return {cell: self.cleaned_data.get(name) for name, cell in self._cells.items()}
 
 
-class PlanTaskForm(forms.ModelForm):
+class PlanTaskForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = PlanTask
         fields = ["number", "title", "content", "lead_units", "cooperating_units", "deadline",
@@ -85,12 +85,8 @@ class PlanTaskForm(forms.ModelForm):
             "cooperating_units": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_vietnamese_dates(self)
 
-
-class PlanTaskUpdateForm(forms.ModelForm):
+class PlanTaskUpdateForm(PortalFormMixin, forms.ModelForm):
     status = forms.ChoiceField(label="Trạng thái sau cập nhật", required=False,
                                choices=[("", "Giữ nguyên"), *TaskStatus.choices])
 
@@ -98,10 +94,6 @@ class PlanTaskUpdateForm(forms.ModelForm):
         model = PlanTaskUpdate
         fields = ["date", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        use_vietnamese_dates(self)
 
 
 class MonthlyReportForm(forms.Form):

@@ -13,17 +13,7 @@ Modules: `records` (the counting rules and the records behind each number), `pro
 against actuals, per district and in total), `breakdowns` (stars, product groups, expiry radar),
 `plans` (plans, quotas, tasks), `reports` (the monthly reports, for the roles that read them).
 
-Codes of `indicator_records`:
-- the seven indicators: `new_products_3star`, `consolidated_subjects`, `new_subjects`,
-  `traceability_products`, `linkage_subjects`, `advanced_qm_products` (products or subjects
-  counted in the year), `media_items_monthly` (media items published in the year);
-- `month:<m>`: media items published in month m (1-12) of the year;
-- `recognised`: products recognised in the year (an OCOP certificate in force at some time in it);
-- `stars:<n>` (3, 4, 5): recognised products whose latest certificate in force in the year came
-  with n stars;
-- `group:<pk>`: recognised products of the top-level product group pk (or one of its subgroups);
-- `expired`, `expiring_30`, `expiring_90`: products whose current certificate has expired, or
-  expires within 30 or 90 days (90 includes 30), counted on `today` whatever the year.
+The codes that `indicator_records` accepts are listed in `records`.
 """
 
 from targets.selectors.breakdowns import Breakdown, Breakdowns, indicator_breakdowns
