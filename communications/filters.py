@@ -5,7 +5,7 @@ from django import forms
 
 from communications.models import MediaKind, OutletLevel
 from communications.selectors import year_choices
-from ocop_portal.filters import StrictFilterSet
+from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.models import District
 from ocop_portal.permissions import scope_to_user, visible_districts
 from ocop_portal.text import fold
@@ -26,7 +26,9 @@ def _products(request):
     return scope_to_user(Product.objects.all(), request.user)
 
 
-class MediaItemFilter(StrictFilterSet):
+class MediaItemFilter(DrillThroughFilterSet):
+    record_kind = "media"
+
     q = django_filters.CharFilter(label="Tìm kiếm", method="search", widget=forms.TextInput(
         attrs={"placeholder": "Tiêu đề, cơ quan báo chí, tác giả", "type": "search"}))
     year = django_filters.ChoiceFilter(

@@ -1,40 +1,16 @@
 """Reads of media coverage, with the permission filter."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communications.models import MediaItem, Outlet, OutletLevel
+from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.permissions import scope_to_user
 from products.models import Product
 from subjects.models import Subject
-
-# Plan 180/KH-UBND, section II.3: at least 2 news items, articles or reportages a month.
-MEDIA_MONTHLY_QUOTA = 2
-# The first year the portal offers in its year filters and calendar (Bắc Kạn's OCOP programme
-# began in 2018-2019).
-FIRST_YEAR = 2018
-
-
-def media_month_counts(*, year: int) -> dict[tuple[int | None, int], int]:
-    """Items published in each month of `year`, keyed by (district id or None, month).
-
-    Months are those of Asia/Ho_Chi_Minh (the current time zone), not UTC: an item published at
-    23:30 on 31/05 local time (16:30 UTC) counts in May, one published at 06:00 on 01/06 local
-    time (23:00 UTC on 31/05) counts in June. One query, whatever the number of items.
-    """
-    rows = (
-        MediaItem.objects.filter(published_at__year=year)
-        .annotate(month=ExtractMonth("published_at"))
-        .values("district_id", "month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    return {(row["district_id"], row["month"]): row["count"] for row in rows}
 
 
 def media_item_list_for_user(user):
@@ -76,48 +52,4 @@ def outlet_list():
 def year_choices(today: dt.date | None = None) -> list[int]:
     """The years offered by filters and the calendar, newest first."""
     today = today or timezone.localdate()
-    return list(range(today.year + 1, FIRST_YEAR - 1, -1))
-
-
-@dataclass(frozen=True)
-class MonthCell:
-    year: int
-    month: int
-    count: int
-    quota: int
-    # "met", "missed", "current" (under way, not yet met) or "future" (not yet begun).
-    status: str
-
-    @property
-    def still_needed(self) -> int:
-        return max(self.quota - self.count, 0)
-
-    @property
-    def label(self) -> str:
-        return f"Tháng {self.month}"
-
-
-def _month_status(year, month, count, today: dt.date, quota: int) -> str:
-    if count >= quota:
-        return "met"
-    if (year, month) < (today.year, today.month):
-        return "missed"
-    if (year, month) == (today.year, today.month):
-        return "current"
-    return "future"
-
-
-def media_calendar_for_user(user, *, year: int, today: dt.date | None = None,
-                            quota: int = MEDIA_MONTHLY_QUOTA) -> list[MonthCell]:
-    """The 12 months of `year` with their counts against the monthly quota, from
-    `media_month_counts`: province-wide for those who see every district (items without a
-    district included), the officer's own district for a district officer."""
-    today = today or timezone.localdate()
-    counts = media_month_counts(year=year)
-    totals = dict.fromkeys(range(1, 13), 0)
-    for (district_id, month), count in counts.items():
-        if user.sees_all_districts or district_id == user.district_id:
-            totals[month] += count
-    return [MonthCell(year=year, month=month, count=count, quota=quota,
-                      status=_month_status(year, month, count, today, quota))
-            for month, count in totals.items()]
+    return list(range(today.year + 1, FIRST_PROGRAMME_YEAR - 1, -1))

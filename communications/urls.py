@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.media_item_update, name="update"),
     path("<int:pk>/attachment/", views.media_item_attachment, name="attachment"),
     path("<int:pk>/open/", views.media_item_open, name="open"),
-    path("calendar/", views.media_calendar, name="calendar"),
     path("export.xlsx", views.media_item_export, name="export"),
     path("outlets/", views.outlet_list, name="outlet_list"),
     path("outlets/new/", views.outlet_create, name="outlet_create"),

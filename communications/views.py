@@ -23,7 +23,7 @@ from ocop_portal.permissions import (
     require_plan_manager,
     require_write,
 )
-from targets.selectors import media_items_per_month
+from ocop_portal.views_helpers import querystring_without_page
 
 PAGE_SIZE = 25
 
@@ -31,12 +31,6 @@ PAGE_SIZE = 25
 def _filtered(request):
     return MediaItemFilter(request.GET or None, request=request,
                            queryset=selectors.media_item_list_for_user(request.user))
-
-
-def _query_string(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @require_GET
@@ -48,11 +42,12 @@ def media_item_list(request):
     for key in ("product", "page"):
         without_product.pop(key, None)
     return render(request, "communications/mediaitem_list.html", {
-        "filter": filterset, "page_obj": page_obj, "query_string": _query_string(request),
+        "filter": filterset, "page_obj": page_obj,
+        "query_string": querystring_without_page(request.GET),
         "product": cleaned.get("product"), "selected_year": cleaned.get("year"),
         "without_product": without_product.urlencode(),
         "active_filters": sum(1 for value in cleaned.values() if value not in (None, "")),
-        "can_write": request.user.can_write_records,
+        "can_write": request.user.can_write_records, "indicator": filterset.drill_through,
     })
 
 
@@ -149,31 +144,6 @@ def media_item_open(request, pk):
     if not item.url:
         raise Http404("Tin, bài này không có đường dẫn.")
     return HttpResponseRedirect(item.url)
-
-
-@require_GET
-def media_calendar(request):
-    years = selectors.year_choices()
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = timezone.localdate().year
-    if year not in years:
-        year = timezone.localdate().year
-    # The plan's monthly quota decides a met month, as on the dashboard.
-    quota = media_items_per_month(year)
-    months = selectors.media_calendar_for_user(request.user, year=year, quota=quota)
-    elapsed = [cell for cell in months if cell.status in ("met", "missed")]
-    return render(request, "communications/media_calendar.html", {
-        "year": year, "years": years, "months": months,
-        "quota": quota,
-        "met_count": sum(cell.status == "met" for cell in elapsed),
-        "elapsed_count": len(elapsed),
-        "current": next((cell for cell in months if cell.status == "current"), None),
-        "total": sum(cell.count for cell in months),
-        "previous_year": year - 1 if year - 1 in years else None,
-        "next_year": year + 1 if year + 1 in years else None,
-    })
 
 
 @require_GET

@@ -149,10 +149,6 @@ class User(AbstractUser):
         return self.effective_role == Role.PROVINCE_STAFF
 
     @property
-    def is_leader(self):
-        return self.effective_role == Role.LEADER
-
-    @property
     def is_admin_role(self):
         return self.effective_role == Role.ADMIN
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from ocop_portal import views
+from targets import views as targets_views
 
 admin.site.site_header = "Quản trị Cổng OCOP Bắc Kạn"
 admin.site.site_title = "Quản trị OCOP Bắc Kạn"
@@ -23,6 +24,8 @@ urlpatterns = [
          name="password_change_done"),
     path("products/", include("products.urls")),
     path("subjects/", include("subjects.urls")),
+    # The calendar judges each month against the plan's media quota: it is the indicator's page.
+    path("communications/calendar/", targets_views.media_calendar, name="media_calendar"),
     path("communications/", include("communications.urls")),
     path("admin/", admin.site.urls),
 ]

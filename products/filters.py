@@ -4,7 +4,13 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from ocop_portal.filters import StrictFilterSet
+from ocop_portal.domain import (
+    EXPIRY_WINDOWS_DAYS,
+    FIRST_PROGRAMME_YEAR,
+    RECOGNISED_STARS,
+    RECORD_YEAR_RANGE,
+)
+from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
@@ -13,12 +19,14 @@ from products.models import CertificateStatus, CriteriaVersion, ProductGroup, St
 
 CERTIFICATE_STATUS_CHOICES = [*CertificateStatus.choices,
                               (selectors.NO_CERTIFICATE, "Chưa được công nhận")]
-STAR_CHOICES = [(3, "3 sao"), (4, "4 sao"), (5, "5 sao")]
-EXPIRING_CHOICES = [(30, "Hết hạn trong 30 ngày"), (90, "Hết hạn trong 90 ngày")]
+STAR_CHOICES = [(stars, f"{stars} sao") for stars in RECOGNISED_STARS]
+EXPIRING_CHOICES = [(days, f"Hết hạn trong {days} ngày") for days in EXPIRY_WINDOWS_DAYS]
 YES_NO = [("co", "Có"), ("khong", "Không")]
 
 
-class ProductFilter(StrictFilterSet):
+class ProductFilter(DrillThroughFilterSet):
+    record_kind = "product"
+
     q = django_filters.CharFilter(label="Tìm kiếm", method="filter_search",
                                   widget=forms.TextInput(attrs={
                                       "placeholder": "Tên sản phẩm, chủ thể (không cần dấu)"}))
@@ -36,9 +44,9 @@ class ProductFilter(StrictFilterSet):
                                                      empty_label="Tất cả")
     expiring = django_filters.ChoiceFilter(label="Sắp hết hạn", choices=EXPIRING_CHOICES,
                                            method="filter_expiring", empty_label="Tất cả")
-    cycle_year = django_filters.NumberFilter(label="Năm chu trình", method="filter_cycle_year",
-                                             widget=forms.NumberInput(attrs={"min": 2018,
-                                                                             "max": 2100}))
+    cycle_year = django_filters.NumberFilter(
+        label="Năm chu trình", method="filter_cycle_year",
+        widget=forms.NumberInput(attrs={"min": FIRST_PROGRAMME_YEAR, "max": RECORD_YEAR_RANGE[1]}))
     standard = django_filters.ChoiceFilter(label="Tiêu chuẩn chất lượng",
                                            choices=Standard.choices, method="filter_standard",
                                            empty_label="Tất cả")

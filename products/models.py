@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District
 from subjects.models import YEAR_VALIDATORS, Subject
 
@@ -139,13 +140,13 @@ class Evaluation(models.Model):
     level = models.CharField("Cấp đánh giá", max_length=20, choices=EvaluationLevel.choices)
     score_a = models.DecimalField("Điểm phần A", max_digits=5, decimal_places=2, null=True,
                                   blank=True, validators=[MinValueValidator(0),
-                                                          MaxValueValidator(40)])
+                                                          MaxValueValidator(PART_UPPER_BOUND["a"])])
     score_b = models.DecimalField("Điểm phần B", max_digits=5, decimal_places=2, null=True,
                                   blank=True, validators=[MinValueValidator(0),
-                                                          MaxValueValidator(25)])
+                                                          MaxValueValidator(PART_UPPER_BOUND["b"])])
     score_c = models.DecimalField("Điểm phần C", max_digits=5, decimal_places=2, null=True,
                                   blank=True, validators=[MinValueValidator(0),
-                                                          MaxValueValidator(40)])
+                                                          MaxValueValidator(PART_UPPER_BOUND["c"])])
     total_score = models.DecimalField("Tổng điểm", max_digits=5, decimal_places=2, null=True,
                                       blank=True, validators=[MinValueValidator(0),
                                                               MaxValueValidator(100)])
@@ -178,7 +179,7 @@ class Evaluation(models.Model):
                 violation_error_message="Tổng điểm phải từ 0 đến 100."),
             models.CheckConstraint(
                 name="evaluation_recognition_has_decision",
-                condition=Q(stars__lt=3) | (Q(decision_date__isnull=False)
+                condition=Q(stars__lt=RECOGNITION_MIN_STARS) | (Q(decision_date__isnull=False)
                                             & ~Q(decision_number="")),
                 violation_error_message="Sản phẩm đạt từ 3 sao phải có số và ngày quyết định."),
             models.UniqueConstraint(
@@ -193,7 +194,7 @@ class Evaluation(models.Model):
 
     @property
     def is_recognised(self) -> bool:
-        return self.stars >= 3
+        return self.stars >= RECOGNITION_MIN_STARS
 
 
 class CertificateStatus(models.TextChoices):
@@ -216,9 +217,8 @@ class CertificateQuerySet(models.QuerySet):
 
     def valid_during(self, start: dt.date, end: dt.date):
         """Certificates in force at some time between `start` and `end` (inclusive)."""
-        return self.filter(valid_from__lte=end, valid_to__gte=start).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
-        )
+        return self.filter(overlaps("valid_from", "valid_to", start, end),
+                           overlaps(None, "ended_on", start, end))
 
 
 class Certificate(models.Model):
@@ -333,9 +333,6 @@ class QualityCertification(models.Model):
     def is_advanced_qm(self) -> bool:
         return self.standard in ADVANCED_QM_STANDARDS
 
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)
-
 
 class Traceability(models.Model):
     """Traceability in place for a product (a system, a stamp code) over a span of dates."""
@@ -363,9 +360,6 @@ class Traceability(models.Model):
 
     def __str__(self):
         return f"{self.system} {self.code}".strip()
-
-    def is_in_place_on(self, day: dt.date) -> bool:
-        return self.started_on <= day and (self.ended_on is None or self.ended_on >= day)
 
 
 class ExpiryNotice(models.Model):

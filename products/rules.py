@@ -8,20 +8,16 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from ocop_portal.domain import (
+    CERTIFICATE_VALIDITY_MONTHS,
+    MAX_SCORE,
+    RECOGNITION_MIN_STARS,
+    STAR_BAND_LABELS,
+    STAR_BANDS,
+)
 from products.models import EvaluationLevel
 
-# (lowest score, stars), highest band first.
-STAR_BANDS = [(Decimal(90), 5), (Decimal(70), 4), (Decimal(50), 3), (Decimal(30), 2),
-              (Decimal(0), 1)]
-BAND_LABELS = {
-    5: "từ 90 đến 100 điểm",
-    4: "từ 70 đến dưới 90 điểm",
-    3: "từ 50 đến dưới 70 điểm",
-    2: "từ 30 đến dưới 50 điểm",
-    1: "dưới 30 điểm",
-}
-RECOGNISED_STARS = (3, 4, 5)
-CERTIFICATE_MONTHS = 36
+BAND_LABELS = STAR_BAND_LABELS
 
 # Under QĐ 148 the district recognises 3 stars, the province 4 and the central council 5.
 EXPECTED_LEVEL = {3: EvaluationLevel.DISTRICT, 4: EvaluationLevel.PROVINCE,
@@ -31,8 +27,8 @@ EXPECTED_LEVEL = {3: EvaluationLevel.DISTRICT, 4: EvaluationLevel.PROVINCE,
 def stars_for_score(score) -> int:
     """The star rank of a total score between 0 and 100."""
     score = Decimal(str(score))
-    if score < 0 or score > 100:
-        raise ValueError(f"Điểm {score} nằm ngoài thang 0–100.")
+    if score < 0 or score > MAX_SCORE:
+        raise ValueError(f"Điểm {score} nằm ngoài thang 0–{MAX_SCORE}.")
     for lowest, stars in STAR_BANDS:
         if score >= lowest:
             return stars
@@ -40,12 +36,12 @@ def stars_for_score(score) -> int:
 
 
 def grants_certificate(stars: int) -> bool:
-    return stars in RECOGNISED_STARS
+    return stars >= RECOGNITION_MIN_STARS
 
 
 def certificate_valid_to(decision_date: dt.date) -> dt.date:
     """A certificate is valid 36 months from its decision date (29/02 ends on 28/02)."""
-    return decision_date + relativedelta(months=CERTIFICATE_MONTHS)
+    return decision_date + relativedelta(months=CERTIFICATE_VALIDITY_MONTHS)
 
 
 def level_warning(stars: int, level: str, criteria_version: str = "148/2023") -> str | None:

@@ -34,7 +34,6 @@ from products.forms import (
     TraceabilityForm,
 )
 from products.models import Certificate
-from targets.drilldown import indicator_filter
 
 PAGE_SIZE = 50
 
@@ -42,12 +41,9 @@ PAGE_SIZE = 50
 def _filtered_products(request):
     """The products the list shows for these filters (and a dashboard number's drill-through),
     in the user's scope."""
-    products = selectors.product_list_for_user(request.user)
-    indicator = indicator_filter(request.GET, kind="product")
-    if indicator:
-        products = indicator.apply(products)
-    product_filter = ProductFilter(request.GET, queryset=products, user=request.user)
-    return product_filter, product_filter.qs.order_by("name", "pk"), indicator
+    product_filter = ProductFilter(request.GET, user=request.user,
+                                   queryset=selectors.product_list_for_user(request.user))
+    return product_filter, product_filter.qs.order_by("name", "pk"), product_filter.drill_through
 
 
 def product_list(request):

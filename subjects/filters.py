@@ -1,13 +1,15 @@
 import django_filters
 from django import forms
 
-from ocop_portal.filters import StrictFilterSet
+from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
 from subjects.models import SubjectType
 
 
-class SubjectFilter(StrictFilterSet):
+class SubjectFilter(DrillThroughFilterSet):
+    record_kind = "subject"
+
     q = django_filters.CharFilter(label="Tìm kiếm", method="filter_search",
                                   widget=forms.TextInput(attrs={
                                       "placeholder": "Tên, mã số thuế, người đại diện"}))

@@ -1,6 +1,5 @@
 """Producers (chủ thể OCOP), their linkage contracts and the support they receive."""
 
-import datetime as dt
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.domain import RECORD_YEAR_RANGE
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District, WebURLField
 
 
@@ -19,7 +19,8 @@ class SubjectType(models.TextChoices):
     ESTABLISHMENT = "cssx", "Cơ sở sản xuất"
 
 
-YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+YEAR_VALIDATORS = [MinValueValidator(RECORD_YEAR_RANGE[0]),
+                   MaxValueValidator(RECORD_YEAR_RANGE[1])]
 
 
 class Subject(CommuneInDistrictMixin, models.Model):
@@ -135,9 +136,6 @@ class Linkage(models.Model):
     def __str__(self):
         return f"{self.partner} ({self.contract_number or 'không số'})"
 
-    def is_valid_on(self, day: dt.date) -> bool:
-        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
-
 
 class SupportRecord(models.Model):
     """Support given to a subject: consolidation, a new subject's start, training, promotion."""
@@ -174,7 +172,3 @@ class SupportRecord(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.date:%d/%m/%Y})"
-
-    @property
-    def year(self):
-        return self.date.year

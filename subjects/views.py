@@ -25,7 +25,6 @@ from subjects import selectors, services
 from subjects.exports import subject_workbook
 from subjects.filters import SubjectFilter
 from subjects.forms import LinkageForm, SubjectForm, SupportRecordForm
-from targets.drilldown import indicator_filter
 
 PAGE_SIZE = 50
 
@@ -33,12 +32,9 @@ PAGE_SIZE = 50
 def _filtered_subjects(request):
     """The producers the list shows for these filters (and a dashboard number's
     drill-through), in the user's scope."""
-    subjects = selectors.subject_list_for_user(request.user)
-    indicator = indicator_filter(request.GET, kind="subject")
-    if indicator:
-        subjects = indicator.apply(subjects)
-    subject_filter = SubjectFilter(request.GET, user=request.user, queryset=subjects)
-    return subject_filter, subject_filter.qs.order_by("name", "pk"), indicator
+    subject_filter = SubjectFilter(request.GET, user=request.user,
+                                   queryset=selectors.subject_list_for_user(request.user))
+    return subject_filter, subject_filter.qs.order_by("name", "pk"), subject_filter.drill_through
 
 
 def subject_list(request):

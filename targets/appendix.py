@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from ocop_portal.domain import year_span
 from ocop_portal.excel import (
     LINE_HEIGHT,
     Column,
@@ -20,17 +20,9 @@ from ocop_portal.excel import (
     write_heading,
     write_table,
 )
-from products.models import ADVANCED_QM_STANDARDS, Evaluation, QualityCertification, Traceability
-from subjects.models import Linkage, SupportRecord
+from targets.indicators import PRODUCT, Period, entry_for, indicator_records
 from targets.models import Plan
-from targets.selectors import (
-    PRODUCT,
-    IndicatorProgress,
-    YearProgress,
-    indicator_progress,
-    indicator_records,
-    year_span,
-)
+from targets.selectors import IndicatorProgress, YearProgress, indicator_progress
 
 APPENDICES = (1, 2)
 APPENDIX_TITLES = {
@@ -171,88 +163,18 @@ def _write_list_sheet(sheet, data: AppendixData):
 
 
 def counted_rows(data: AppendixData) -> Iterator[list]:
-    """For each indicator of the appendix, every record the engine counted, by district and
-    name: indicator, district, record, its producer or kind, what made it count, and the date."""
+    """For each indicator of the appendix, every record the engine counted (as of the engine's
+    day), by district and name: indicator, district, record, its producer or kind, what made it
+    count (the registry's evidence), and the date."""
+    period = Period(year=data.year, as_of=data.progress.today)
     for item in data.items:
-        records = indicator_records(item.code, year=data.year).select_related("district")
-        if item.kind == PRODUCT:
+        entry = entry_for(item.code)
+        records = indicator_records(item.code, year=data.year, today=data.progress.today)
+        records = entry.with_evidence(records.select_related("district"), period)
+        if entry.kind == PRODUCT:
             records = records.select_related("subject")
-        prefetch, describe = EVIDENCE[item.code]
-        if prefetch:
-            records = records.prefetch_related(prefetch(data.year))
         for record in records.order_by("district__code", "name", "pk"):
-            who = (record.subject.name if item.kind == PRODUCT
+            who = (record.subject.name if entry.kind == PRODUCT
                    else record.get_subject_type_display())
-            basis, day = describe(record, data.year)
-            yield [item.indicator.name, record.district.name, record.name, who, basis, day]
-
-
-# For each indicator: how to fetch, with the records, the related ones that made them count in
-# the year (the same conditions as the counting rule), and how to describe the first of them.
-
-def _in_year(start_field: str, end_field: str, year: int) -> Q:
-    start, end = year_span(year)
-    return Q(**{f"{start_field}__lte": end}) & (
-        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": start}))
-
-
-def _evidence(lookup: str, queryset):
-    return lambda year: Prefetch(lookup, queryset=queryset(year), to_attr="evidence")
-
-
-def _first_recognition(product, year):
-    e = product.evidence[0] if product.evidence else None
-    if e is None:
-        return "", None
-    return f"Quyết định số {e.decision_number} công nhận {e.stars} sao (lần đầu)", e.decision_date
-
-
-def _consolidation(subject, year):
-    s = subject.evidence[0] if subject.evidence else None
-    if s is None:
-        return "", None
-    return f"Hỗ trợ củng cố, mở rộng quy mô sản xuất: {s.content}", s.date
-
-
-def _new_subject(subject, year):
-    return f"Năm tham gia Chương trình OCOP: {subject.first_year_in_programme}", None
-
-
-def _traceability(product, year):
-    t = product.evidence[0] if product.evidence else None
-    return (f"Truy xuất nguồn gốc: {t}", t.started_on) if t else ("", None)
-
-
-def _linkage(subject, year):
-    link = subject.evidence[0] if subject.evidence else None
-    if link is None:
-        return "", None
-    signed = f" ngày {link.contract_date:%d/%m/%Y}" if link.contract_date else ""
-    return (f"Hợp đồng liên kết số {link.contract_number or '(không số)'}{signed} với "
-            f"{link.partner}", link.valid_from)
-
-
-def _quality(product, year):
-    q = product.evidence[0] if product.evidence else None
-    if q is None:
-        return "", None
-    return f"Chứng nhận {q}{f' số {q.number}' if q.number else ''}", q.issued_on
-
-
-EVIDENCE = {
-    "new_products_3star": (_evidence("evaluations", lambda year: Evaluation.objects.filter(
-        stars__gte=3).order_by("decision_date", "pk")), _first_recognition),
-    "consolidated_subjects": (_evidence("supports", lambda year: SupportRecord.objects.filter(
-        kind=SupportRecord.Kind.CONSOLIDATION, date__range=year_span(year)).order_by(
-        "date", "pk")), _consolidation),
-    "new_subjects": (None, _new_subject),
-    "traceability_products": (_evidence("traceability_records", lambda year: (
-        Traceability.objects.filter(_in_year("started_on", "ended_on", year))
-        .order_by("started_on", "pk"))), _traceability),
-    "linkage_subjects": (_evidence("linkages", lambda year: Linkage.objects.filter(
-        _in_year("valid_from", "valid_to", year)).order_by("valid_from", "pk")), _linkage),
-    "advanced_qm_products": (_evidence("quality_certifications", lambda year: (
-        QualityCertification.objects.filter(
-            _in_year("issued_on", "expires_on", year), standard__in=ADVANCED_QM_STANDARDS)
-        .order_by("issued_on", "pk"))), _quality),
-}
+            basis, day = entry.describe(record)
+            yield [entry.name, record.district.name, record.name, who, basis, day]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class TargetsConfig(AppConfig):
     name = "targets"
     verbose_name = "Kế hoạch và chỉ tiêu"
+
+    def ready(self):
+        from ocop_portal.drillthrough import register_source
+        from targets import checks  # noqa: F401 (registers the system checks)
+        from targets.indicators import RegistrySource
+
+        register_source(RegistrySource())

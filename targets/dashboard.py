@@ -90,7 +90,7 @@ def _card(item: IndicatorProgress, year: int, district_code: str | None) -> dict
     }
     if item.is_media and district_code is None:
         # The province figure is a number of months met: its records are the calendar's months.
-        card["url"] = f"{reverse('communications:calendar')}?year={year}"
+        card["url"] = f"{reverse('media_calendar')}?year={year}"
     if item.is_media:
         counts = (item.district_months[district_code] if district_code
                   else [m.items for m in item.months])

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django import forms
 
+from ocop_portal.domain import RECORD_YEAR_RANGE
 from ocop_portal.forms import PortalFormMixin
 from targets.models import PlanTask, PlanTaskUpdate, TaskStatus
 
@@ -25,6 +26,14 @@ class YearForm(forms.Form):
     def __init__(self, *args, years, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
+
+
+def year_asked(params, *, years=None) -> int | None:
+    """The year of `?year=`, the one way every page reads it: one of `years` (by default any
+    year a record may carry), else None for the page's own default."""
+    years = range(RECORD_YEAR_RANGE[0], RECORD_YEAR_RANGE[1] + 1) if years is None else years
+    form = YearForm(params or None, years=years)
+    return form.cleaned_data["year"] if form.is_valid() else None
 
 
 class QuotaTableForm(forms.Form):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
+from ocop_portal.domain import REPORT_EXPIRY_DAYS
 from ocop_portal.excel import (
     Column,
     HeadingLine,
@@ -22,18 +23,18 @@ from ocop_portal.excel import (
 )
 from products.models import Evaluation, Product
 from targets.appendix import FIGURES, LEADING, official_date, write_indicator_table
+from targets.indicators import MEDIA_CODE, indicator_records
+from targets.indicators import rules as counting
 from targets.models import PlanTask
 from targets.selectors import (
-    MEDIA_CODE,
     Figure,
     IndicatorProgress,
     YearProgress,
     indicator_progress,
-    indicator_records,
     overdue_plan_tasks,
 )
 
-EXPIRY_DAYS = 90
+EXPIRY_DAYS = REPORT_EXPIRY_DAYS
 NEW_PRODUCTS = "new_products_3star"
 
 
@@ -48,7 +49,9 @@ class MonthFigures:
     new_products: list[Product]
     decisions: list[Evaluation]
     media_items: list
-    expiring: list[Product]  # their current certificate lapses within EXPIRY_DAYS
+    # In force on the month's last day and lapsing within EXPIRY_DAYS of it, each with the
+    # certificate as it stood that day (certificate_number, _stars, _valid_to).
+    expiring: list[Product]
     overdue_tasks: list[PlanTask]
 
     @property
@@ -82,26 +85,27 @@ class MonthFigures:
 
 
 def month_figures(month: dt.date) -> MonthFigures:
-    """The engine's figures for the month starting on `month`."""
+    """The registry's figures and lists for the month starting on `month`, all as of its last
+    day: a report rebuilt later says what the month said."""
     end = month_end(month)
     progress = indicator_progress(year=month.year, today=end)
-    # The engine's own records for the indicator, narrowed to first recognitions in the month.
+    # New in the month: counted at its end and not yet the day before it began.
+    before = indicator_records(NEW_PRODUCTS, year=month.year, today=month - dt.timedelta(days=1))
     new_products = list(
         indicator_records(NEW_PRODUCTS, year=month.year, today=end)
-        .filter(first_recognised_on__range=(month, end))
+        .exclude(pk__in=before.values("pk"))
         .select_related("subject", "district").order_by("district__code", "name", "pk"))
     decisions = list(
-        Evaluation.objects.filter(stars__gte=3, decision_date__range=(month, end))
+        counting.recognitions().filter(decision_date__range=(month, end))
         .select_related("product__subject", "product__district")
         .order_by("decision_date", "product__district__code", "product__name", "pk"))
     media_items = list(
         indicator_records(f"month:{month.month}", year=month.year, today=end)
         .select_related("outlet", "district").order_by("published_at", "pk"))
     # The dashboard's expiry radar, on the month's last day.
-    expiring = list(
-        indicator_records(f"expiring_{EXPIRY_DAYS}", year=month.year, today=end)
-        .select_related("subject", "district", "current_certificate__evaluation")
-        .order_by("current_certificate__valid_to", "pk"))
+    expiring = list(counting.with_certificate_on(
+        indicator_records(f"expiring_{EXPIRY_DAYS}", year=month.year, today=end), end)
+        .select_related("subject", "district").order_by("certificate_valid_to", "pk"))
     return MonthFigures(
         month=month, progress=progress, new_products=new_products, decisions=decisions,
         media_items=media_items, expiring=expiring,
@@ -275,9 +279,9 @@ def _expiring_sheet(sheet, figures: MonthFigures):
                Column("Huyện, thành phố", 16), Column("Hạng sao", 8, align="center"),
                Column("Số giấy chứng nhận", 18), Column("Hiệu lực đến", 12, align="center"),
                Column("Còn (ngày)", 10, align="center")]
-    rows = ([index, p.name, p.subject.name, p.district.name,
-             p.current_certificate.evaluation.stars, p.current_certificate.number,
-             p.current_certificate.valid_to, (p.current_certificate.valid_to - figures.end).days]
+    rows = ([index, p.name, p.subject.name, p.district.name, p.certificate_stars,
+             p.certificate_number, p.certificate_valid_to,
+             (p.certificate_valid_to - figures.end).days]
             for index, p in enumerate(figures.expiring, start=1))
     write_table(sheet, columns, rows, title=(
         f"Giấy chứng nhận OCOP hết hạn trong {EXPIRY_DAYS} ngày tính từ "

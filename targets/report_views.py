@@ -13,7 +13,7 @@ from ocop_portal.excel import XLSX_CONTENT_TYPE, xlsx_response
 from ocop_portal.permissions import require_plan_manager
 from targets import reports, selectors
 from targets.appendix import APPENDICES, appendix_data, appendix_workbook
-from targets.forms import MonthlyReportForm, YearForm
+from targets.forms import MonthlyReportForm, YearForm, year_asked
 from targets.models import ReportStatus
 
 PAGE_SIZE = 24
@@ -96,7 +96,6 @@ def appendix_download(request, number):
     selectors.require_report_reader(request.user)
     if number not in APPENDICES:
         raise Http404("Kế hoạch chỉ có Phụ lục 1 và 2.")
-    year = request.GET.get("year", "")
-    plan = selectors.plan_get(int(year) if year.isdigit() else None)
+    plan = selectors.plan_get(year_asked(request.GET))
     data = appendix_data(number=number, plan=plan)
     return xlsx_response(appendix_workbook(data), data.filename)

@@ -11,6 +11,7 @@ from ocop_portal.models import District
 from ocop_portal.permissions import require_plan_manager
 from ocop_portal.services import LoadResult, upsert
 from targets import plan_180
+from targets.indicators import ENTRIES
 from targets.models import Indicator, Plan, PlanTask, PlanTaskUpdate, Quota, TaskStatus
 
 TASK_FIELDS = ("number", "title", "content", "lead_units", "cooperating_units", "deadline",
@@ -126,12 +127,13 @@ def plan_180_load() -> LoadResult:
     result = LoadResult()
     values = {k: v for k, v in plan_180.PLAN_180.items() if k != "number"}
     plan = upsert(Plan, {"number": plan_180.PLAN_180["number"]}, values, result)
-    for position, row in enumerate(plan_180.INDICATORS, start=1):
-        code, name, short_name, unit, appendix, definition, rule, value = row
-        indicator = upsert(Indicator, {"code": code}, {
-            "name": name, "short_name": short_name, "unit": unit, "appendix": appendix,
-            "position": position, "definition": definition, "counting_rule": rule,
+    for position, entry in enumerate(ENTRIES, start=1):
+        indicator = upsert(Indicator, {"code": entry.code}, {
+            "name": entry.name, "short_name": entry.short_name, "unit": entry.unit,
+            "appendix": entry.appendix, "position": position, "definition": entry.definition,
+            "counting_rule": entry.counting_rule,
         }, result)
+        value = plan_180.QUOTAS[entry.code]
         if Quota.objects.filter(plan=plan, indicator=indicator, district=None).exists():
             result.unchanged += 1
         else:

@@ -11,10 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communications.selectors import year_choices
 from ocop_portal.permissions import require_plan_manager
 from targets import selectors, services
 from targets.dashboard import dashboard_context, default_year, district_rows, years_offered
-from targets.forms import QUOTA_PARTS, PlanTaskForm, PlanTaskUpdateForm, QuotaTableForm, YearForm
+from targets.forms import (
+    QUOTA_PARTS,
+    PlanTaskForm,
+    PlanTaskUpdateForm,
+    QuotaTableForm,
+    YearForm,
+    year_asked,
+)
 from targets.models import Plan
 
 HISTORY_PAGE_SIZE = 50
@@ -23,8 +31,7 @@ HISTORY_PAGE_SIZE = 50
 def _year(request) -> tuple[int, YearForm]:
     today = timezone.localdate()
     years = years_offered(today)
-    form = YearForm(request.GET or None, years=years)
-    year = form.cleaned_data["year"] if form.is_valid() else default_year(today)
+    year = year_asked(request.GET, years=years) or default_year(today)
     return year, YearForm(initial={"year": year}, years=years)
 
 
@@ -45,15 +52,14 @@ def dashboard_district(request, code):
     return render(request, "targets/dashboard.html", context)
 
 
-def _plan(request) -> Plan:
+def plan_asked(request) -> Plan:
     """The plan of the year asked for, else the latest plan; 404 when there is none."""
-    year = request.GET.get("year", "")
-    return selectors.plan_get(int(year) if year.isdigit() else None)
+    return selectors.plan_get(year_asked(request.GET))
 
 
 @require_GET
 def plan_detail(request):
-    plan = _plan(request)
+    plan = plan_asked(request)
     progress = selectors.indicator_progress(year=plan.year)
     return render(request, "targets/plan_detail.html", {
         "plan": plan, "progress": progress, "plans": selectors.plan_list(),
@@ -80,7 +86,7 @@ def _quota_forms(plan: Plan, data=None, bound_part=None) -> list[QuotaTableForm]
 @require_http_methods(["GET", "POST"])
 def quota_edit(request):
     require_plan_manager(request.user)
-    plan = _plan(request)
+    plan = plan_asked(request)
     part = request.POST.get("part") if request.method == "POST" else None
     if part is not None and part not in QUOTA_PARTS:
         raise Http404("Không có bảng chỉ tiêu này.")
@@ -105,7 +111,7 @@ def quota_edit(request):
 
 @require_GET
 def quota_history(request):
-    plan = _plan(request)
+    plan = plan_asked(request)
     entries = selectors.quota_history(plan)
     page_obj = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "targets/quota_history.html", {
@@ -116,7 +122,7 @@ def quota_history(request):
 
 @require_GET
 def task_list(request):
-    plan = _plan(request)
+    plan = plan_asked(request)
     tasks = selectors.plan_tasks(plan)
     return render(request, "targets/task_list.html", {
         "plan": plan, "tasks": tasks, "today": timezone.localdate(),
@@ -127,7 +133,7 @@ def task_list(request):
 @require_http_methods(["GET", "POST"])
 def task_create(request):
     require_plan_manager(request.user)
-    plan = _plan(request)
+    plan = plan_asked(request)
     form = PlanTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,4 +187,25 @@ def task_note_add(request, pk):
     return render(request, "targets/task_detail.html", {
         "task": task, "plan": task.plan, "updates": selectors.plan_task_updates(task),
         "today": timezone.localdate(), "can_manage": True, "note_form": form,
+    })
+
+
+@require_GET
+def media_calendar(request):
+    """The year's months against the plan's monthly media quota (the media indicator's page)."""
+    today = timezone.localdate()
+    years = year_choices(today)
+    year = year_asked(request.GET, years=years) or today.year
+    quota = selectors.media_items_per_month(year)
+    months = selectors.media_calendar_for_user(request.user, year=year, today=today, quota=quota)
+    elapsed = [cell for cell in months if cell.status in ("met", "missed")]
+    return render(request, "communications/media_calendar.html", {
+        "year": year, "years": years, "months": months,
+        "quota": quota,
+        "met_count": sum(cell.status == "met" for cell in elapsed),
+        "elapsed_count": len(elapsed),
+        "current": next((cell for cell in months if cell.status == "current"), None),
+        "total": sum(cell.count for cell in months),
+        "previous_year": year - 1 if year - 1 in years else None,
+        "next_year": year + 1 if year + 1 in years else None,
     })

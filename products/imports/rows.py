@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.models import Commune, District
 from ocop_portal.permissions import can_edit_district
 from ocop_portal.text import clean_text, fold, name_key
@@ -29,8 +30,6 @@ from products.imports.report import Issue
 from products.models import QD_148_EFFECTIVE, EvaluationLevel, ProductGroup
 from subjects.models import SubjectType
 
-# Bắc Kạn's OCOP programme began with its 2018-2020 scheme; no decision or first year is older.
-FIRST_PROGRAMME_YEAR = 2018
 MAX_TEXT = {"product_name": 255, "subject_name": 255, "registration_number": 50,
             "decision_number": 100}
 _LEVELS = {"huyen": EvaluationLevel.DISTRICT, "cap huyen": EvaluationLevel.DISTRICT,

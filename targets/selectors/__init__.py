@@ -9,14 +9,27 @@ records: one per indicator and breakdown, plus the plan, its quotas and the dist
 Counting runs to `today` (by default the real today): what is dated later in the year is not
 counted yet, so a monthly report built in December still shows May as it stood on 31/05.
 
-Modules: `records` (the counting rules and the records behind each number), `progress` (quotas
-against actuals, per district and in total), `breakdowns` (stars, product groups, expiry radar),
-`plans` (plans, quotas, tasks), `reports` (the monthly reports, for the roles that read them).
-
-The codes that `indicator_records` accepts are listed in `records`.
+The counting rules and the records behind each number are the indicator registry's
+(targets.indicators). Modules: `progress` (quotas against actuals, per district and in total),
+`breakdowns` (stars, product groups, expiry radar), `plans` (plans, quotas, tasks), `reports`
+(the monthly reports, for the roles that read them).
 """
 
+from ocop_portal.domain import year_span
+from targets.indicators import (
+    INDICATOR_CODES,
+    MEDIA,
+    MEDIA_CODE,
+    PRODUCT,
+    SUBJECT,
+    UnknownIndicator,
+    indicator_record_kind,
+    indicator_records,
+    indicator_records_label,
+    indicator_records_url,
+)
 from targets.selectors.breakdowns import Breakdown, Breakdowns, indicator_breakdowns
+from targets.selectors.media import MonthCell, media_calendar_for_user
 from targets.selectors.plans import (
     district_get,
     districts_of_year,
@@ -46,19 +59,6 @@ from targets.selectors.progress import (
     progress_mismatches,
     quota_mismatches,
 )
-from targets.selectors.records import (
-    INDICATOR_CODES,
-    MEDIA,
-    MEDIA_CODE,
-    PRODUCT,
-    SUBJECT,
-    UnknownIndicator,
-    indicator_record_kind,
-    indicator_records,
-    indicator_records_label,
-    indicator_records_url,
-    year_span,
-)
 from targets.selectors.reports import (
     monthly_report_get_for_user,
     monthly_report_list_for_user,
@@ -68,6 +68,7 @@ from targets.selectors.reports import (
 
 __all__ = [
     "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
+    "MonthCell", "media_calendar_for_user",
     "Breakdowns", "Figure", "IndicatorProgress", "MonthCount", "QuotaMismatch", "Status",
     "UnknownIndicator", "YearProgress", "district_get", "districts_of_year",
     "indicator_breakdowns", "indicator_progress", "indicator_record_kind", "indicator_records",

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
 
+from ocop_portal.domain import year_span
 from ocop_portal.models import District
+from targets.indicators import INDICATOR_CODES, REGISTRY
 from targets.models import Indicator, Plan, PlanTask, Quota
-from targets.selectors.records import INDICATOR_CODES, year_span
 
 
 def districts_of_year(year: int) -> list[District]:
@@ -58,9 +59,19 @@ def plan_years() -> list[int]:
     return list(Plan.objects.order_by("year").values_list("year", flat=True))
 
 
-def plan_indicators():
-    """The indicators the engine counts, in the plan's order."""
-    return Indicator.objects.filter(code__in=INDICATOR_CODES).order_by("position", "code")
+INDICATOR_TEXTS = ("name", "short_name", "unit", "appendix", "definition", "counting_rule")
+
+
+def plan_indicators() -> list[Indicator]:
+    """The indicators the engine counts, in the plan's order, with the registry's texts (the
+    rows hold a copy that load_backan_2024 writes; the registry's words are the ones in force)."""
+    indicators = list(Indicator.objects.filter(code__in=INDICATOR_CODES).order_by("position",
+                                                                                  "code"))
+    for indicator in indicators:
+        entry = REGISTRY[indicator.code]
+        for name in INDICATOR_TEXTS:
+            setattr(indicator, name, getattr(entry, name))
+    return indicators
 
 
 def plan_tasks(plan: Plan) -> list[PlanTask]:

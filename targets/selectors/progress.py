@@ -7,8 +7,16 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from communications.selectors import media_month_counts
+from ocop_portal.domain import DEFAULT_MEDIA_ITEMS_PER_MONTH, year_span
 from ocop_portal.models import District
+from targets.indicators import (
+    MEDIA,
+    MEDIA_CODE,
+    counts_by_district,
+    entry_for,
+    indicator_records,
+    media_month_counts,
+)
 from targets.models import Indicator, Plan, Quota
 from targets.selectors.plans import (
     districts_of_year,
@@ -16,16 +24,6 @@ from targets.selectors.plans import (
     plan_indicators,
     plan_quotas,
 )
-from targets.selectors.records import (
-    COUNTED,
-    MEDIA,
-    MEDIA_CODE,
-    counts_by_district,
-    year_span,
-)
-
-# Plan 180's own figure, used to judge a month when a year has no media quota.
-DEFAULT_MEDIA_ITEMS_PER_MONTH = 2
 
 
 class Status(enum.StrEnum):
@@ -165,8 +163,8 @@ class YearProgress:
 
 def _counted_progress(indicator, quotas, districts, year, today, expected,
                       closed) -> IndicatorProgress:
-    kind, records = COUNTED[indicator.code]
-    counts = counts_by_district(records(year, today))
+    kind = entry_for(indicator.code).kind
+    counts = counts_by_district(indicator_records(indicator.code, year=year, today=today))
 
     def figure(quota, actual):
         return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
@@ -189,13 +187,12 @@ def media_items_per_month(year: int) -> int:
 def _media_progress(indicator, quotas, districts, year, today, closed) -> IndicatorProgress:
     quota = quotas.get((indicator.pk, None))
     per_month = quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
-    counts = media_month_counts(year=year)
-    by_month, by_district = Counter(), Counter()
+    counts = media_month_counts(year=year, today=today)
+    by_month: Counter[int] = Counter()
+    by_district: Counter[int | None] = Counter()
     district_months = {d.code: [0] * 12 for d in districts}
     codes = {d.pk: d.code for d in districts}
     for (district_id, month), n in counts.items():
-        if (year, month) > (today.year, today.month):
-            continue  # published after `today`: not counted yet
         by_month[month] += n
         by_district[district_id] += n
         if district_id in codes:

@@ -4,8 +4,8 @@ from django.core.exceptions import ImproperlyConfigured
 from communications.demo import PATTERN_2024, demo_media_create
 from communications.models import MediaItem, Outlet, OutletLevel
 from communications.reference import OUTLETS, outlets_load
-from communications.selectors import media_calendar_for_user
 from ocop_portal.demo import demo_accounts_create
+from targets.selectors import media_calendar_for_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from communications.models import MediaItem, OutletLevel
-from communications.selectors import media_items_for_product, media_month_counts
+from communications.selectors import media_items_for_product
+from targets.indicators import media_month_counts
 from tests.communications.factories import MediaItemFactory, OutletFactory, local
 from tests.factories import ProductFactory, SubjectFactory
 from tests.helpers import external_references
@@ -176,9 +177,10 @@ def test_each_month_links_to_a_list_with_the_same_count(request, persona, cho_do
     calendar = client.get("/communications/calendar/", {"year": 2024})
     html = calendar.content.decode()
     for cell in calendar.context["months"]:
-        link = f"/communications/?year=2024&amp;month={cell.month}"
+        link = f"/communications/?indicator=month%3A{cell.month}&amp;year=2024"
         assert link in html
-        listing = client.get("/communications/", {"year": 2024, "month": cell.month})
+        listing = client.get("/communications/", {"indicator": f"month:{cell.month}",
+                                                  "year": 2024})
         assert listing.context["page_obj"].paginator.count == cell.count
 
 

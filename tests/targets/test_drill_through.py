@@ -8,8 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from communications.selectors import media_calendar_for_user
-from targets.selectors import indicator_progress
+from targets.selectors import indicator_progress, media_calendar_for_user
 
 pytestmark = pytest.mark.django_db
 

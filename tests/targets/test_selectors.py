@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from products.models import ProductGroup
 from products.services import certificate_revoke
 from subjects.models import SupportRecord
+from targets.indicators import REGISTRY
 from targets.selectors import (
     INDICATOR_CODES,
     Status,
@@ -137,8 +138,28 @@ def test_a_subject_consolidated_twice_with_two_products_counts_once(reference_da
 
 @pytest.mark.parametrize(("first_year", "counts"), [(2024, 1), (2023, 0), (2025, 0), (None, 0)])
 def test_new_subjects_are_those_whose_first_year_is_the_year(reference_data, first_year, counts):
-    SubjectFactory(first_year_in_programme=first_year)
+    ProductFactory(subject=SubjectFactory(first_year_in_programme=first_year))
     assert actual("new_subjects") == counts
+
+
+def test_a_new_subject_without_a_product_is_not_counted(reference_data):
+    # Plan 180 counts "chủ thể mới có sản phẩm tham gia": a producer registered alone is not one.
+    SubjectFactory(first_year_in_programme=2024)
+    assert actual("new_subjects") == 0
+    assert counted("new_subjects") == 0
+
+
+def test_a_new_subject_counts_once_its_product_is_added_and_once_for_several(reference_data):
+    subject = SubjectFactory(first_year_in_programme=2024)
+    assert actual("new_subjects") == 0
+    ProductFactory(subject=subject, name="Miến dong")
+    assert actual("new_subjects") == 1
+    ProductFactory(subject=subject, name="Bánh gio")
+    assert actual("new_subjects") == counted("new_subjects") == 1
+
+
+def test_the_definition_of_new_subjects_says_a_product_is_needed():
+    assert "ít nhất một sản phẩm" in REGISTRY["new_subjects"].counting_rule
 
 
 # traceability_products
@@ -453,9 +474,11 @@ def test_links_point_at_the_list_of_each_kind_of_record():
     assert indicator_records_url("stars:4", year=2024) == (
         "/products/?indicator=stars%3A4&year=2024")
     assert indicator_records_url("month:5", year=2024, district_code="066") == (
-        "/communications/?year=2024&month=5&district=066")
+        "/communications/?indicator=month%3A5&year=2024&district=066")
     assert indicator_records_url("media_items_monthly", year=2024) == (
-        "/communications/?year=2024")
+        "/communications/?indicator=media_items_monthly&year=2024")
+    assert indicator_records_url("expiring_90", year=2024, as_of=D(2024, 5, 31)) == (
+        "/products/?indicator=expiring_90&year=2024&as_of=31%2F05%2F2024")
 
 
 def test_labels_say_what_a_filtered_list_holds(cho_don):
@@ -496,4 +519,4 @@ def test_the_engine_takes_a_fixed_number_of_queries(reference_data):
     _spread(6)
     few = _engine_queries()
     _spread(60)
-    assert empty == few == _engine_queries() == 16
+    assert empty == few == _engine_queries() == 18

@@ -1,0 +1,97 @@
+"""Drill-through: a list page (products, producers, media) narrowed to the records behind a
+number, `?indicator=<code>&year=<Y>[&district=<code>][&as_of=dd/mm/yyyy]`.
+
+The lists belong to the apps whose records the indicator registry (targets) counts; so that
+they need not import it back, the registry registers itself here as the source of records when
+the portal starts (targets.apps), and each list's filterset asks through this module. The list
+then applies the user's scope as always, so a district officer following a province figure sees
+only their own district's share of it.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from ocop_portal.domain import RECORD_YEAR_RANGE
+
+
+class RecordSource(Protocol):
+    """What the lists need of the registry; `kind` raises ValueError for an unknown code."""
+
+    def kind(self, code: str) -> str: ...
+
+    def records(self, code: str, *, year: int, as_of: dt.date) -> QuerySet[Any]: ...
+
+    def label(self, code: str, *, year: int, district: str | None, as_of: dt.date) -> str: ...
+
+
+_source: RecordSource | None = None
+
+
+def register_source(source: RecordSource) -> None:
+    """Called once at start-up by the app that counts (targets)."""
+    global _source
+    _source = source
+
+
+def _get_source() -> RecordSource:
+    if _source is None:
+        raise ImproperlyConfigured("No drill-through source: is 'targets' in INSTALLED_APPS?")
+    return _source
+
+
+@dataclass(frozen=True)
+class DrillThrough:
+    code: str
+    year: int
+    as_of: dt.date
+    district: str | None
+    label: str
+
+    @property
+    def as_of_param(self) -> str:
+        return f"{self.as_of:%d/%m/%Y}"
+
+    def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        records = _get_source().records(self.code, year=self.year, as_of=self.as_of)
+        return queryset.filter(pk__in=records.values("pk"))
+
+
+def parse_as_of(text: str) -> dt.date:
+    """An as-of day written dd/mm/yyyy (as links carry it) or yyyy-mm-dd."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def drill_through(params: Mapping[str, Any], *, kind: str) -> DrillThrough | None:
+    """The drill-through the query string asks for, None when there is none; a code that does
+    not exist or lists other records than `kind`, or a bad year or day, is a 404."""
+    code = params.get("indicator")
+    if not code:
+        return None
+    source = _get_source()
+    try:
+        if source.kind(code) != kind:
+            raise Http404("Chỉ tiêu này không liệt kê loại hồ sơ của trang.")
+        year = int(params.get("year", ""))
+        # The years a record may carry; a year outside them has no records, and one outside the
+        # calendar would fail to count at all.
+        if not RECORD_YEAR_RANGE[0] <= year <= RECORD_YEAR_RANGE[1]:
+            raise ValueError(year)
+        as_of_text = params.get("as_of")
+        as_of = parse_as_of(as_of_text) if as_of_text else timezone.localdate()
+    except ValueError as error:
+        raise Http404("Chỉ tiêu, năm hoặc ngày số liệu không hợp lệ.") from error
+    district = params.get("district") or None
+    label = source.label(code, year=year, district=district, as_of=as_of)
+    return DrillThrough(code=code, year=year, as_of=as_of, district=district, label=label)
