@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocop_portal.excel import XLSX_CONTENT_TYPE, workbook_bytes
+from ocop_portal.jobs import enqueue_on_commit
 from ocop_portal.permissions import require_plan_manager
-from targets import tasks
 from targets.models import EmailStatus, MonthlyReport, ReportStatus
 from targets.monthly import month_figures, month_summary, month_workbook
 
@@ -67,7 +67,7 @@ def monthly_report_request(*, month: dt.date, user=None, queue: bool = True) -> 
     report.full_clean()
     report.save()
     if queue:
-        transaction.on_commit(lambda: tasks.monthly_report_generate.delay(report.pk))
+        enqueue_on_commit("targets.tasks.monthly_report_generate", report.pk)
     return report
 
 
@@ -117,7 +117,7 @@ def _store(report_id: int, *, content: bytes, summary: dict,
     report.email_sent_at = None
     report.full_clean()
     report.save()
-    transaction.on_commit(lambda: tasks.monthly_report_email.delay(report.pk))
+    enqueue_on_commit("targets.tasks.monthly_report_email", report.pk)
     return report, old_name
 
 
@@ -171,5 +171,5 @@ def monthly_report_resend(*, report: MonthlyReport, user) -> MonthlyReport:
     report.email_status = EmailStatus.PENDING
     report.email_error = ""
     report.save(update_fields=["email_status", "email_error"])
-    transaction.on_commit(lambda: tasks.monthly_report_email.delay(report.pk))
+    enqueue_on_commit("targets.tasks.monthly_report_email", report.pk)
     return report

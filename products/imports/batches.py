@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ocop_portal.jobs import enqueue_on_commit
 from ocop_portal.models import User
 from ocop_portal.permissions import require_write
 from products.imports import run_import
@@ -38,12 +39,10 @@ def _finish(batch: ImportBatch, report: ImportReport, status: str):
 @transaction.atomic
 def import_batch_upload(*, user, name: str, content: bytes) -> ImportBatch:
     """Keep an uploaded workbook and queue its check; nothing else is saved."""
-    from products.imports.tasks import import_batch_check_task  # the tasks import this module
-
     require_write(user)
     batch = _new_batch(user=user, name=name, content=content, source=ImportBatch.Source.WEB,
                        status=Status.CHECKING)
-    transaction.on_commit(lambda: import_batch_check_task.delay(batch.pk))
+    enqueue_on_commit("products.imports.tasks.import_batch_check_task", batch.pk)
     return batch
 
 
@@ -79,14 +78,12 @@ def import_batch_check(batch_id: int) -> None:
 @transaction.atomic
 def import_batch_confirm(batch: ImportBatch, *, user: User) -> ImportBatch:
     """Queue the import of a previewed batch; a second click queues nothing."""
-    from products.imports.tasks import import_batch_apply_task  # the tasks import this module
-
     require_write(user)
     updated = ImportBatch.objects.filter(pk=batch.pk, user=user,
                                          status=Status.PREVIEWED).update(
         status=Status.IMPORTING, updated_at=timezone.now())
     if updated:
-        transaction.on_commit(lambda: import_batch_apply_task.delay(batch.pk))
+        enqueue_on_commit("products.imports.tasks.import_batch_apply_task", batch.pk)
     batch.refresh_from_db()
     return batch
 
