@@ -12,13 +12,14 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from ocop_portal.context_processors import navigation_for
+from products.services import certificate_revoke
 from targets import reports
 from targets.models import EmailStatus, MonthlyReport, Plan, PlanTask, ReportStatus
 from targets.monthly import month_figures, month_paragraph, percent_text
 from targets.selectors import indicator_progress
 from targets.tasks import monthly_report_email, monthly_report_generate
-from tests.factories import ProductFactory, SubjectFactory, district, recognise
-from tests.targets.builders import media_item
+from tests.factories import ProductFactory, SubjectFactory, district, office_user, recognise
+from tests.targets.builders import linkage, media_item, quality, support, traceability
 
 pytestmark = pytest.mark.django_db
 
@@ -399,3 +400,45 @@ def test_a_months_figures_leave_out_what_is_dated_after_the_month(reference_data
     media = figures.progress.indicator("media_items_monthly")
     assert media.items == 1
     assert [p.name for p in figures.new_products] == ["Công nhận tháng 5"]
+
+
+def _workbook_values(report: MonthlyReport) -> dict[str, list[tuple]]:
+    """Every sheet's cells, without the line that says when the workbook was made."""
+    with report.file.open("rb") as stored:
+        workbook = load_workbook(io.BytesIO(stored.read()))
+    return {sheet.title: [row for row in sheet.iter_rows(values_only=True)
+                          if not any(isinstance(v, str) and v.startswith("Lập lúc") for v in row)]
+            for sheet in workbook.worksheets}
+
+
+def test_a_report_rebuilt_later_equals_the_one_built_on_time(may_records):
+    """Built on 01/06, then again after records dated from June on were entered: every figure
+    and every list — the expiry radar included — says what May said."""
+    on_time = built_report()
+    summary, cells = dict(on_time.summary), _workbook_values(on_time)
+    assert summary["new_products"] == 2 and summary["expiring"] == 1
+
+    cho_don, na_ri = district("064"), district("066")
+    # The certificate that lapsed within 90 days of 31/05 is renewed in June and then revoked:
+    # read from the current certificate, May's radar would lose it.
+    lapsing = may_records
+    renewal = recognise(lapsing.product, 4, dt.date(2024, 6, 20)).certificate
+    certificate_revoke(renewal, user=office_user(), revoked_on=dt.date(2024, 8, 1),
+                       decision="15/QĐ-UBND", reason="Vi phạm")
+    late = ProductFactory(name="Công nhận tháng 7", subject=SubjectFactory(district=na_ri))
+    recognise(late, 3, dt.date(2024, 7, 2))
+    traceability(late, dt.date(2024, 7, 10))
+    quality(late, dt.date(2024, 7, 10))
+    linkage(late.subject, dt.date(2024, 6, 5))
+    support(late.subject, dt.date(2024, 8, 8))
+    new_subject = SubjectFactory(district=cho_don, first_year_in_programme=2025)
+    ProductFactory(subject=new_subject, name="Sản phẩm của chủ thể mới 2025")
+    media_item(dt.datetime(2024, 6, 3, 9), district=cho_don)
+    media_item(dt.datetime(2024, 12, 30, 9))
+
+    rebuilt = built_report()
+    assert rebuilt.version == 2
+    assert dict(rebuilt.summary) == summary
+    assert _workbook_values(rebuilt) == cells
+    # The later records are there: the year's figures as of today have moved.
+    assert indicator_progress(year=2024).indicator("new_products_3star").total.actual == 4
