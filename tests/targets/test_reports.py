@@ -416,7 +416,7 @@ def test_a_report_rebuilt_later_equals_the_one_built_on_time(may_records):
     and every list — the expiry radar included — says what May said."""
     on_time = built_report()
     summary, cells = dict(on_time.summary), _workbook_values(on_time)
-    assert summary["new_products"] == 2 and summary["expiring"] == 1
+    assert (summary["new_products"], summary["expiring"]) == (2, 1)
 
     cho_don, na_ri = district("064"), district("066")
     # The certificate that lapsed within 90 days of 31/05 is renewed in June and then revoked:
