@@ -17,7 +17,7 @@ from products.services import (
     traceability_add,
 )
 from subjects.models import Linkage, Subject, SubjectType, SupportRecord
-from subjects.services import linkage_add, subject_create, support_record_add
+from subjects.services import SubjectFields, linkage_add, subject_create, support_record_add
 
 D = dt.date
 HTX, THT, DN, HKD, CSSX = (SubjectType.COOPERATIVE, SubjectType.COOPERATIVE_GROUP,
@@ -172,13 +172,12 @@ def demo_registry_create(actor) -> dict:
     subjects = {}
     for number, (key, name, kind, district, commune, year, representative) in enumerate(
             SUBJECTS, start=1):
-        subjects[key] = subject_create(
-            user=actor, is_demo=True, name=name, subject_type=kind,
-            district=District.objects.get(code=district),
+        subjects[key] = subject_create(user=actor, is_demo=True, fields=SubjectFields(
+            name=name, subject_type=kind, district=District.objects.get(code=district),
             commune=Commune.objects.get(code=commune), first_year_in_programme=year,
             legal_representative=representative, representative_position="Giám đốc",
             phone=f"0209 3{number:06d}",
-        )
+        ))
     products = {}
     for subject_key, name, group, commune_code, year, evaluations in PRODUCTS:
         commune = Commune.objects.select_related("district").get(code=commune_code)

@@ -3,15 +3,18 @@
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ocop_portal.history import record_author
+from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
 from ocop_portal.text import clean_text, name_key, search_key
 from products import rules
@@ -22,14 +25,14 @@ from products.models import (
     EvaluationKind,
     ExpiryNotice,
     Product,
+    ProductGroup,
     QualityCertification,
     Stage,
     Traceability,
     criteria_version_on,
 )
+from subjects.models import Subject
 
-PRODUCT_FIELDS = ("name", "subject", "group", "district", "commune", "first_cycle_year", "stage",
-                  "description", "photo")
 EARLY_STAGES = (Stage.IDEA_REGISTERED, Stage.BUSINESS_PLAN, Stage.IN_DEVELOPMENT)
 
 
@@ -46,9 +49,17 @@ def _check_subject_scope(user, subject):
 
 
 @transaction.atomic
-def product_create(*, user, is_demo: bool = False, **fields) -> Product:
+def product_create(*, user: User, name: str, subject: Subject, group: ProductGroup,
+                   district: District, commune: Commune | None = None,
+                   first_cycle_year: int | None = None, stage: str = Stage.IDEA_REGISTERED,
+                   description: str = "", photo: File | None = None,
+                   is_demo: bool = False) -> Product:
     """Register a product in a district the user may edit."""
-    product = Product(is_demo=is_demo, **{k: v for k, v in fields.items() if k in PRODUCT_FIELDS})
+    product = Product(name=name, subject=subject, group=group, district=district,
+                      commune=commune, first_cycle_year=first_cycle_year, stage=stage,
+                      description=description, is_demo=is_demo)
+    if photo:
+        product.photo = photo
     require_edit_district(user, product.district_id)
     _check_subject_scope(user, product.subject)
     _product_keys(product)
@@ -58,12 +69,21 @@ def product_create(*, user, is_demo: bool = False, **fields) -> Product:
 
 
 @transaction.atomic
-def product_update(product: Product, *, user, **fields) -> Product:
-    """Change a product; both its old and its new district must be the user's to edit."""
+def product_update(product: Product, *, user: User, name: str, subject: Subject,
+                   group: ProductGroup, district: District, commune: Commune | None,
+                   first_cycle_year: int | None, stage: str, description: str,
+                   photo: File | None | Literal[False] = None) -> Product:
+    """Change a product; both its old and its new district must be the user's to edit. A photo
+    of None keeps the current one, False removes it."""
     require_edit_district(user, product.district_id)
-    for name, value in fields.items():
-        if name in PRODUCT_FIELDS:
-            setattr(product, name, value)
+    product.name, product.subject, product.group = name, subject, group
+    product.district, product.commune = district, commune
+    product.first_cycle_year, product.stage, product.description = (first_cycle_year, stage,
+                                                                      description)
+    if photo is False:
+        product.photo = ""  # type: ignore[assignment]
+    elif photo is not None:
+        product.photo = photo
     require_edit_district(user, product.district_id)
     _check_subject_scope(user, product.subject)
     _product_keys(product)
@@ -270,20 +290,26 @@ def certificates_mark_expired(today: dt.date | None = None) -> int:
 
 
 @transaction.atomic
-def quality_certification_add(*, product: Product, user, **fields) -> QualityCertification:
+def quality_certification_add(*, product: Product, user: User, standard: str, issued_on: dt.date,
+                              expires_on: dt.date | None = None, standard_detail: str = "",
+                              number: str = "", issuer: str = "") -> QualityCertification:
     """Record a quality-management standard certified for a product."""
     require_edit_district(user, product.district_id)
-    certification = QualityCertification(product=product, **fields)
+    certification = QualityCertification(
+        product=product, standard=standard, standard_detail=standard_detail, number=number,
+        issuer=issuer, issued_on=issued_on, expires_on=expires_on)
     certification.full_clean()
     record_author(certification, user).save()
     return certification
 
 
 @transaction.atomic
-def traceability_add(*, product: Product, user, **fields) -> Traceability:
+def traceability_add(*, product: Product, user: User, system: str, started_on: dt.date,
+                     code: str = "", ended_on: dt.date | None = None) -> Traceability:
     """Record traceability put in place for a product."""
     require_edit_district(user, product.district_id)
-    record = Traceability(product=product, **fields)
+    record = Traceability(product=product, system=system, code=code, started_on=started_on,
+                          ended_on=ended_on)
     record.full_clean()
     record_author(record, user).save()
     return record

@@ -1,19 +1,49 @@
 """Writes of producers (chủ thể), their linkages and support records."""
 
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ocop_portal.history import record_author
+from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
 from ocop_portal.text import clean_text, name_key, search_key
 from subjects.models import Linkage, Subject, SupportRecord
 
-SUBJECT_FIELDS = (
-    "name", "subject_type", "registration_number", "registration_date", "legal_representative",
-    "representative_position", "phone", "email", "website", "address", "district", "commune",
-    "founded_year", "first_year_in_programme", "members_count", "workers_total", "workers_local",
-    "female_led", "ethnic_minority", "main_markets", "note",
-)
+
+@dataclass(frozen=True, kw_only=True)
+class SubjectFields:
+    """What a producer's record holds, as the forms, the admin and the import give it."""
+
+    name: str
+    subject_type: str
+    district: District
+    commune: Commune | None = None
+    registration_number: str = ""
+    registration_date: dt.date | None = None
+    legal_representative: str = ""
+    representative_position: str = ""
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+    address: str = ""
+    founded_year: int | None = None
+    first_year_in_programme: int | None = None
+    members_count: int | None = None
+    workers_total: int | None = None
+    workers_local: int | None = None
+    female_led: bool = False
+    ethnic_minority: bool = False
+    main_markets: str = ""
+    note: str = ""
+
+    def apply(self, subject: Subject) -> None:
+        for field in dataclasses.fields(self):
+            setattr(subject, field.name, getattr(self, field.name))
 
 
 class DuplicateSubject(ValidationError):
@@ -60,9 +90,10 @@ def _guard_duplicate(subject: Subject):
 
 
 @transaction.atomic
-def subject_create(*, user, is_demo: bool = False, **fields) -> Subject:
+def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) -> Subject:
     """Register a producer, refusing one that is already registered."""
-    subject = Subject(is_demo=is_demo, **{k: v for k, v in fields.items() if k in SUBJECT_FIELDS})
+    subject = Subject(is_demo=is_demo)
+    fields.apply(subject)
     require_edit_district(user, subject.district_id)
     _subject_keys(subject)
     _guard_duplicate(subject)
@@ -72,14 +103,12 @@ def subject_create(*, user, is_demo: bool = False, **fields) -> Subject:
 
 
 @transaction.atomic
-def subject_update(subject: Subject, *, user, **fields) -> Subject:
+def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Subject:
     """Change a producer's record; the old and the new district must be the user's to edit."""
     from products.services import refresh_search_text_for_subject
 
     require_edit_district(user, subject.district_id)
-    for name, value in fields.items():
-        if name in SUBJECT_FIELDS:
-            setattr(subject, name, value)
+    fields.apply(subject)
     require_edit_district(user, subject.district_id)
     _subject_keys(subject)
     _guard_duplicate(subject)
@@ -90,10 +119,15 @@ def subject_update(subject: Subject, *, user, **fields) -> Subject:
 
 
 @transaction.atomic
-def linkage_add(*, subject: Subject, user, **fields) -> Linkage:
+def linkage_add(*, subject: Subject, user: User, partner: str, valid_from: dt.date,
+                valid_to: dt.date | None = None, kind: str = Linkage.Kind.PRODUCTION_AND_SALE,
+                contract_number: str = "", contract_date: dt.date | None = None,
+                households: int | None = None, note: str = "") -> Linkage:
     """Record a production or sales linkage contract of a producer."""
     require_edit_district(user, subject.district_id)
-    linkage = Linkage(subject=subject, **fields)
+    linkage = Linkage(subject=subject, kind=kind, partner=partner,
+                      contract_number=contract_number, contract_date=contract_date,
+                      valid_from=valid_from, valid_to=valid_to, households=households, note=note)
     linkage.partner = clean_text(linkage.partner)
     linkage.full_clean()
     record_author(linkage, user).save()
@@ -101,10 +135,12 @@ def linkage_add(*, subject: Subject, user, **fields) -> Linkage:
 
 
 @transaction.atomic
-def support_record_add(*, subject: Subject, user, **fields) -> SupportRecord:
+def support_record_add(*, subject: Subject, user: User, kind: str, date: dt.date, content: str,
+                       amount: Decimal | None = None, funding_source: str = "") -> SupportRecord:
     """Record support given to a producer (consolidation, a new subject's start, ...)."""
     require_edit_district(user, subject.district_id)
-    record = SupportRecord(subject=subject, created_by=user if user.pk else None, **fields)
+    record = SupportRecord(subject=subject, kind=kind, date=date, content=content, amount=amount,
+                           funding_source=funding_source, created_by=user if user.pk else None)
     record.full_clean()
     record_author(record, user).save()
     return record

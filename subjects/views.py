@@ -25,6 +25,7 @@ from subjects import selectors, services
 from subjects.exports import subject_workbook
 from subjects.filters import SubjectFilter
 from subjects.forms import LinkageForm, SubjectForm, SupportRecordForm
+from subjects.services import SubjectFields
 
 PAGE_SIZE = 50
 
@@ -68,7 +69,7 @@ def subject_detail(request, pk):
 def _save_subject(request, form, save):
     """Run the service; a duplicate producer is refused with a link to the existing record."""
     try:
-        return save(user=request.user, **form.cleaned_data)
+        return save(user=request.user, fields=SubjectFields(**form.cleaned_data))
     except services.DuplicateSubject as duplicate:
         existing = duplicate.existing
         if can_view_district(request.user, existing.district_id):
@@ -104,8 +105,8 @@ def subject_update(request, pk):
     form = SubjectForm(request.POST or None, instance=subject, user=request.user)
     if request.method == "POST" and form.is_valid():
 
-        def save(**fields):
-            return services.subject_update(subject, **fields)
+        def save(*, user, fields):
+            return services.subject_update(subject, user=user, fields=fields)
 
         if _save_subject(request, form, save):
             messages.success(request, "Đã lưu thay đổi.")

@@ -7,15 +7,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ocop_portal.models import District
+from ocop_portal.models import District, User
 from ocop_portal.permissions import require_plan_manager
 from ocop_portal.services import LoadResult, upsert
 from targets import plan_180
 from targets.indicators import ENTRIES
 from targets.models import Indicator, Plan, PlanTask, PlanTaskUpdate, Quota, TaskStatus
-
-TASK_FIELDS = ("number", "title", "content", "lead_units", "cooperating_units", "deadline",
-               "status")
 
 
 @dataclass(frozen=True)
@@ -83,22 +80,29 @@ def quota_set(*, plan: Plan, indicator: Indicator, district: District | None, va
 
 
 @transaction.atomic
-def plan_task_create(*, plan: Plan, user, **fields) -> PlanTask:
+def plan_task_create(*, plan: Plan, user: User, number: int, title: str, lead_units: str,
+                     content: str = "", cooperating_units: str = "",
+                     deadline: dt.date | None = None,
+                     status: str = TaskStatus.NOT_STARTED) -> PlanTask:
     """Add a content of the plan's section III as a task."""
     require_plan_manager(user)
-    task = PlanTask(plan=plan, **{k: v for k, v in fields.items() if k in TASK_FIELDS})
+    task = PlanTask(plan=plan, number=number, title=title, content=content,
+                    lead_units=lead_units, cooperating_units=cooperating_units,
+                    deadline=deadline, status=status)
     task.full_clean()
     task.save()
     return task
 
 
 @transaction.atomic
-def plan_task_update(task: PlanTask, *, user, **fields) -> PlanTask:
-    """Change a plan task's title, units, deadline or status."""
+def plan_task_update(task: PlanTask, *, user: User, number: int, title: str, content: str,
+                     lead_units: str, cooperating_units: str, deadline: dt.date | None,
+                     status: str) -> PlanTask:
+    """Change a plan task's number, title, units, deadline or status."""
     require_plan_manager(user)
-    for name, value in fields.items():
-        if name in TASK_FIELDS:
-            setattr(task, name, value)
+    task.number, task.title, task.content = number, title, content
+    task.lead_units, task.cooperating_units = lead_units, cooperating_units
+    task.deadline, task.status = deadline, status
     task.full_clean()
     task.save()
     return task

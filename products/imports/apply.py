@@ -27,7 +27,7 @@ from products.services import (
     traceability_add,
 )
 from subjects.models import Subject, SubjectType
-from subjects.services import subject_create, subject_find_duplicate
+from subjects.services import SubjectFields, subject_create, subject_find_duplicate
 
 # Template v1 has no column for the traceability system; the record says where it came from.
 TRACEABILITY_SYSTEM = "Chưa ghi rõ hệ thống (khai báo qua nhập Excel)"
@@ -133,11 +133,10 @@ class Applier:
         found = subject_find_duplicate(name=data.subject_name, district=data.district,
                                        registration_number=data.registration_number)
         if found is None:
-            subject = self._call(
-                subject_create, data.row, _SUBJECT_COLUMNS, name=data.subject_name,
-                subject_type=data.subject_type, registration_number=data.registration_number,
-                district=data.district, commune=data.commune,
-                first_year_in_programme=data.first_year)
+            subject = self._call(subject_create, data.row, _SUBJECT_COLUMNS, fields=SubjectFields(
+                name=data.subject_name, subject_type=data.subject_type,
+                registration_number=data.registration_number, district=data.district,
+                commune=data.commune, first_year_in_programme=data.first_year))
             self.report.created["subjects"] += 1
             result.changes.append(f"Tạo chủ thể mới “{subject.name}” "
                                   f"({subject.get_subject_type_display()})")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from subjects.models import Linkage, Subject, SupportRecord
-from subjects.services import subject_create
+from subjects.services import SubjectFields, subject_create
 from tests.factories import ProductFactory, SubjectFactory, office_user
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,9 @@ PERSONAS = ("anonymous", "province_staff", "district_officer", "other_district_o
 
 @pytest.fixture
 def subject(cho_don):
-    return subject_create(user=office_user(), name="Hợp tác xã Chè Bằng Phúc",
-                          subject_type="htx", district=cho_don, registration_number="4700123456")
+    return subject_create(user=office_user(), fields=SubjectFields(
+        name="Hợp tác xã Chè Bằng Phúc", subject_type="htx", district=cho_don,
+        registration_number="4700123456"))
 
 
 def _client(request, persona):

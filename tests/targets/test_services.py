@@ -203,7 +203,10 @@ def test_only_plan_managers_change_tasks(request, plan, persona):
     user = request.getfixturevalue(persona)
     task = plan.tasks.get()
     with pytest.raises(PermissionDenied):
-        plan_task_update(task, user=user, status=TaskStatus.DONE)
+        plan_task_update(task, user=user, number=task.number, title=task.title,
+                         content=task.content, lead_units=task.lead_units,
+                         cooperating_units=task.cooperating_units, deadline=task.deadline,
+                         status=TaskStatus.DONE)
     with pytest.raises(PermissionDenied):
         plan_task_note_add(task=task, user=user, date=dt.date(2024, 5, 5), note="x")
     with pytest.raises(PermissionDenied):
