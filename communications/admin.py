@@ -1,57 +1,35 @@
-from django import forms
+"""The back office of media coverage: writes go through communications.services."""
+
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from communications import services
 from communications.models import MediaItem, Outlet
-from communications.services import (
-    DuplicateMediaItem,
-    media_item_find_duplicate,
-    media_item_keys,
-    outlet_find_duplicate,
-    refresh_search_text_for_outlet,
-)
+from ocop_portal.admin_services import ServiceAdmin
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
-
-
-class OutletAdminForm(forms.ModelForm):
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        duplicate = outlet_find_duplicate(name=name, exclude_pk=self.instance.pk)
-        if duplicate:
-            raise forms.ValidationError(f"Đã có cơ quan báo chí “{duplicate.name}”.")
-        return name
+MEDIA_ITEM_FIELDS = ("title", "kind", "outlet", "published_at", "url", "author", "district",
+                     "products", "subjects", "note", "attachment")
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
-    form = OutletAdminForm
+class OutletAdmin(ServiceAdmin):
     formfield_overrides = URL_FIELD
     list_display = ["name", "level", "website"]
     list_filter = ["level"]
     search_fields = ["name"]
+    fields = ["name", "level", "website"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        refresh_search_text_for_outlet(obj)
-
-
-class MediaItemAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        # The same duplicate rule as the portal's form, so the back office cannot record one
-        # article twice either.
-        duplicate = media_item_find_duplicate(url=cleaned.get("url", ""),
-                                              exclude_pk=self.instance.pk)
-        if duplicate:
-            raise DuplicateMediaItem(duplicate)
-        return cleaned
+    def save_with_service(self, request, obj, data):
+        values = {name: data[name] for name in self.fields}
+        if obj is None:
+            return services.outlet_create(user=request.user, **values)
+        return services.outlet_update(outlet=obj, user=request.user, **values)
 
 
 @admin.register(MediaItem)
-class MediaItemAdmin(SimpleHistoryAdmin):
-    form = MediaItemAdminForm
+class MediaItemAdmin(ServiceAdmin, SimpleHistoryAdmin):
     formfield_overrides = URL_FIELD
     list_display = ["title", "kind", "outlet", "published_at", "district", "is_demo"]
     list_filter = ["kind", "outlet__level", "district", "is_demo"]
@@ -60,10 +38,17 @@ class MediaItemAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["outlet"]
     raw_id_fields = ["products", "subjects"]
+    fields = [*MEDIA_ITEM_FIELDS, "created_by", "created_at"]
     readonly_fields = ["created_by", "created_at"]
 
-    def save_model(self, request, obj, form, change):
-        media_item_keys(obj)
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    def save_with_service(self, request, obj, data):
+        values = {name: data.get(name) for name in MEDIA_ITEM_FIELDS}
+        values["products"] = list(values["products"] or [])
+        values["subjects"] = list(values["subjects"] or [])
+        attachment = values.pop("attachment")
+        if obj is None:
+            return services.media_item_create(user=request.user, attachment=attachment or None,
+                                              **values)
+        if attachment is not None:
+            values["attachment"] = attachment or ""
+        return services.media_item_update(media_item=obj, user=request.user, **values)

@@ -1,7 +1,11 @@
+"""The back office of the product registry: every write goes through products.services, or the
+model is read-only here (ocop_portal.admin_services)."""
+
 from django.contrib import admin
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from products import services
 from products.models import (
     Certificate,
     Evaluation,
@@ -12,7 +16,11 @@ from products.models import (
     QualityCertification,
     Traceability,
 )
-from products.services import evaluation_corrected, product_refresh_history, product_update
+
+PRODUCT_FIELDS = ("name", "subject", "group", "district", "commune", "first_cycle_year", "stage",
+                  "description", "photo")
+EVALUATION_FIELDS = ("cycle_year", "level", "decision_number", "decision_date",
+                     "decision_authority", "criteria_version", "note")
 
 
 @admin.register(ProductGroup)
@@ -23,32 +31,28 @@ class ProductGroupAdmin(admin.ModelAdmin):
     list_select_related = ("parent",)
 
 
-class EvaluationInline(admin.TabularInline):
+class EvaluationInline(ReadOnlyInline):
+    # Evaluations are recorded through the portal's form, which applies the ranking rules.
     model = Evaluation
-    extra = 0
     fields = ("cycle_year", "kind", "level", "total_score", "stars", "decision_number",
               "decision_date")
     readonly_fields = fields
-    can_delete = False
-    show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        # Evaluations are recorded through the portal's form, which applies the ranking rules.
-        return False
 
 
-class QualityCertificationInline(admin.TabularInline):
+class QualityCertificationInline(ReadOnlyInline):
     model = QualityCertification
-    extra = 0
+    fields = ("standard", "number", "issuer", "issued_on", "expires_on")
+    readonly_fields = fields
 
 
-class TraceabilityInline(admin.TabularInline):
+class TraceabilityInline(ReadOnlyInline):
     model = Traceability
-    extra = 0
+    fields = ("system", "code", "started_on", "ended_on")
+    readonly_fields = fields
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("name", "subject", "district", "group", "stage", "current_certificate",
                     "is_demo")
     list_filter = ("district", "group__criteria_version", "stage", "is_demo")
@@ -57,33 +61,20 @@ class ProductAdmin(SimpleHistoryAdmin):
                            "current_certificate")
     autocomplete_fields = ("subject",)
     raw_id_fields = ("commune",)
+    fields = (*PRODUCT_FIELDS, "current_certificate")
     readonly_fields = ("current_certificate",)
     inlines = [EvaluationInline, QualityCertificationInline, TraceabilityInline]
 
-    def save_model(self, request, obj, form, change):
-        # Through the service, so that search keys and scope checks stay the same as in the portal.
-        product_update(obj, user=request.user)
-
-
-class RefreshesProductHistory:
-    """Deleting a recognition or a certificate gives the product back its previous certificate
-    (current, no longer superseded); without this the registry and the counts disagree."""
-
-    def delete_model(self, request, obj):
-        product = obj.product
-        super().delete_model(request, obj)
-        product_refresh_history(product, user=request.user)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        products = {record.product for record in queryset.select_related("product")}
-        super().delete_queryset(request, queryset)
-        for product in products:
-            product_refresh_history(product, user=request.user)
+    def save_with_service(self, request, obj, data):
+        values = {name: data.get(name) for name in PRODUCT_FIELDS}
+        if obj is None:
+            values["photo"] = values["photo"] or None
+            return services.product_create(user=request.user, **values)
+        return services.product_update(obj, user=request.user, **values)
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(RefreshesProductHistory, SimpleHistoryAdmin):
+class EvaluationAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("product", "cycle_year", "kind", "level", "total_score", "stars",
                     "decision_number", "decision_date")
     list_filter = ("cycle_year", "stars", "level", "kind", "criteria_version",
@@ -91,34 +82,40 @@ class EvaluationAdmin(RefreshesProductHistory, SimpleHistoryAdmin):
     search_fields = ("product__name", "decision_number")
     list_select_related = ("product",)
     date_hierarchy = "decision_date"
+    fields = ("product", "kind", "stars", "total_score", "score_a", "score_b", "score_c",
+              *EVALUATION_FIELDS)
     readonly_fields = ("product", "kind", "stars", "total_score", "score_a", "score_b",
                        "score_c")
+    delete_with_service = staticmethod(services.evaluation_delete)
 
     def has_add_permission(self, request):
         return False
 
-    # A corrected decision date moves the certificate, so the registry and the counts agree.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        evaluation_corrected(obj, user=request.user)
+    def save_with_service(self, request, obj, data):
+        return services.evaluation_correct(
+            obj, user=request.user, **{name: data[name] for name in EVALUATION_FIELDS})
 
 
 @admin.register(Certificate)
-class CertificateAdmin(RefreshesProductHistory, SimpleHistoryAdmin):
+class CertificateAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    """Certificates follow their recognitions; revocation has its own page with its reason."""
+
     list_display = ("product", "number", "valid_from", "valid_to", "status", "ended_on")
     list_filter = ("status", "product__district")
     search_fields = ("product__name", "number", "evaluation__decision_number")
     list_select_related = ("product",)
     date_hierarchy = "valid_to"
-    readonly_fields = ("evaluation", "product", "valid_from", "valid_to", "status", "ended_on",
-                       "superseded_by")
+    delete_with_service = staticmethod(services.certificate_delete)
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(QualityCertification)
-class QualityCertificationAdmin(SimpleHistoryAdmin):
+class QualityCertificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("product", "standard", "number", "issued_on", "expires_on")
     list_filter = ("standard",)
     search_fields = ("product__name", "number")
@@ -126,34 +123,23 @@ class QualityCertificationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Traceability)
-class TraceabilityAdmin(SimpleHistoryAdmin):
+class TraceabilityAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("product", "system", "code", "started_on", "ended_on")
     search_fields = ("product__name", "system", "code")
     list_select_related = ("product",)
 
 
 @admin.register(ExpiryNotice)
-class ExpiryNoticeAdmin(admin.ModelAdmin):
+class ExpiryNoticeAdmin(ReadOnlyAdmin):
     list_display = ("day", "certificate_count", "sent_at", "recipients")
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    """Who imported which workbook, when, and what came of it (read only)."""
+class ImportBatchAdmin(ReadOnlyAdmin):
+    """Who imported which workbook, when, and what came of it."""
 
     list_display = ("filename", "user", "source", "status", "created_at")
     list_filter = ("status", "source")
     search_fields = ("filename", "user__username")
     list_select_related = ("user",)
-    readonly_fields = ("filename", "size", "sha256", "user", "source", "status", "summary",
-                       "created_at", "updated_at")
     exclude = ("content",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

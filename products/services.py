@@ -155,8 +155,7 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
     stars, total_score = _validated_scores(stars=stars, total_score=total_score,
                                            score_a=score_a, score_b=score_b, score_c=score_c)
     decision_number = clean_text(decision_number)
-    if decision_date and decision_date > timezone.localdate():
-        raise ValidationError({"decision_date": "Ngày quyết định không được sau ngày hôm nay."})
+    _check_decision(stars=stars, decision_number=decision_number, decision_date=decision_date)
     reference_day = decision_date or dt.date(cycle_year, 12, 31)
     evaluation = Evaluation(
         product=product, cycle_year=cycle_year, level=level, stars=stars,
@@ -166,14 +165,6 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
         criteria_version=criteria_version or criteria_version_on(reference_day),
         note=note, created_by=user if getattr(user, "pk", None) else None,
     )
-    if rules.grants_certificate(stars):
-        missing = {}
-        if not decision_number:
-            missing["decision_number"] = "Sản phẩm đạt từ 3 sao phải có số quyết định công nhận."
-        if not decision_date:
-            missing["decision_date"] = "Sản phẩm đạt từ 3 sao phải có ngày quyết định công nhận."
-        if missing:
-            raise ValidationError(missing)
     evaluation.full_clean()
     record_author(evaluation, user).save()
     certificate = None
@@ -244,10 +235,37 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
         record_author(product, user).save(update_fields=[*update, "updated_at"])
 
 
+def _check_decision(*, stars: int, decision_number: str, decision_date: dt.date | None) -> None:
+    errors = {}
+    if decision_date and decision_date > timezone.localdate():
+        errors["decision_date"] = "Ngày quyết định không được sau ngày hôm nay."
+    if rules.grants_certificate(stars):
+        if not decision_number:
+            errors["decision_number"] = "Sản phẩm đạt từ 3 sao phải có số quyết định công nhận."
+        if not decision_date:
+            errors["decision_date"] = "Sản phẩm đạt từ 3 sao phải có ngày quyết định công nhận."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
-def evaluation_corrected(evaluation: Evaluation, *, user) -> None:
-    """After a correction in the back office: move the certificate to the decision's date and
-    derive the product's history again (kinds, supersession, current certificate)."""
+def evaluation_correct(evaluation: Evaluation, *, user: User, cycle_year: int, level: str,
+                       decision_number: str, decision_date: dt.date | None,
+                       decision_authority: str, criteria_version: str,
+                       note: str) -> Evaluation:
+    """Correct an evaluation's decision, level or note (scores and stars are not corrected: a
+    new evaluation is recorded instead), with the rules of recording one; the certificate
+    moves to the corrected decision date and the product's history is derived again."""
+    require_edit_district(user, evaluation.product.district_id)
+    decision_number = clean_text(decision_number)
+    _check_decision(stars=evaluation.stars, decision_number=decision_number,
+                    decision_date=decision_date)
+    evaluation.cycle_year, evaluation.level, evaluation.note = cycle_year, level, note
+    evaluation.decision_number, evaluation.decision_date = decision_number, decision_date
+    evaluation.decision_authority = clean_text(decision_authority)
+    evaluation.criteria_version = criteria_version
+    evaluation.full_clean()
+    record_author(evaluation, user).save()
     certificate = Certificate.objects.filter(evaluation=evaluation).first()
     if certificate is not None and evaluation.decision_date and (
             certificate.valid_from != evaluation.decision_date):
@@ -256,6 +274,26 @@ def evaluation_corrected(evaluation: Evaluation, *, user) -> None:
         certificate.full_clean()
         record_author(certificate, user).save()
     product_refresh_history(Product.objects.get(pk=evaluation.product_id), user=user)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_delete(evaluation: Evaluation, *, user: User) -> None:
+    """Delete an evaluation entered by mistake (its certificate with it); the product's
+    previous certificate becomes current again."""
+    product = evaluation.product
+    require_edit_district(user, product.district_id)
+    evaluation.delete()
+    product_refresh_history(product, user=user)
+
+
+@transaction.atomic
+def certificate_delete(certificate: Certificate, *, user: User) -> None:
+    """Delete a certificate recorded by mistake; the previous one becomes current again."""
+    product = certificate.product
+    require_edit_district(user, product.district_id)
+    certificate.delete()
+    product_refresh_history(product, user=user)
 
 
 @transaction.atomic

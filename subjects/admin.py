@@ -1,41 +1,28 @@
-from django import forms
+"""The back office of producers: writes go through subjects.services, or are read-only here."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from subjects import services
+from subjects.forms import SubjectForm
 from subjects.models import Linkage, Subject, SupportRecord
-from subjects.services import subject_find_duplicate, subject_update
 
 
-class LinkageInline(admin.TabularInline):
+class LinkageInline(ReadOnlyInline):
     model = Linkage
-    extra = 0
     fields = ("kind", "partner", "contract_number", "valid_from", "valid_to")
+    readonly_fields = fields
 
 
-class SupportRecordInline(admin.TabularInline):
+class SupportRecordInline(ReadOnlyInline):
     model = SupportRecord
-    extra = 0
     fields = ("kind", "date", "content", "amount")
-
-
-class SubjectAdminForm(forms.ModelForm):
-    """The admin's subject form (fields come from the ModelAdmin) with the duplicate guard."""
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("name") and cleaned.get("district"):
-            duplicate = subject_find_duplicate(
-                name=cleaned["name"], district=cleaned["district"],
-                registration_number=cleaned.get("registration_number", ""),
-                exclude_pk=self.instance.pk)
-            if duplicate:
-                raise forms.ValidationError(duplicate[1])
-        return cleaned
+    readonly_fields = fields
 
 
 @admin.register(Subject)
-class SubjectAdmin(SimpleHistoryAdmin):
-    form = SubjectAdminForm
+class SubjectAdmin(ServiceAdmin, SimpleHistoryAdmin):
     list_display = ("name", "subject_type", "district", "registration_number",
                     "first_year_in_programme", "is_demo")
     list_filter = ("subject_type", "district", "first_year_in_programme", "female_led",
@@ -43,15 +30,18 @@ class SubjectAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "registration_number", "legal_representative", "search_text")
     list_select_related = ("district",)
     raw_id_fields = ("commune",)
+    fields = SubjectForm.Meta.fields
     inlines = [LinkageInline, SupportRecordInline]
 
-    def save_model(self, request, obj, form, change):
-        # Through the service, so that search keys and the duplicate guard match the portal's.
-        subject_update(obj, user=request.user)
+    def save_with_service(self, request, obj, data):
+        fields = services.SubjectFields(**{name: data.get(name) for name in self.fields})
+        if obj is None:
+            return services.subject_create(user=request.user, fields=fields)
+        return services.subject_update(obj, user=request.user, fields=fields)
 
 
 @admin.register(Linkage)
-class LinkageAdmin(SimpleHistoryAdmin):
+class LinkageAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("subject", "partner", "kind", "contract_number", "valid_from", "valid_to")
     list_filter = ("kind",)
     search_fields = ("subject__name", "partner", "contract_number")
@@ -59,7 +49,7 @@ class LinkageAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SupportRecord)
-class SupportRecordAdmin(SimpleHistoryAdmin):
+class SupportRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("subject", "kind", "date", "amount")
     list_filter = ("kind",)
     search_fields = ("subject__name", "content")
