@@ -74,7 +74,7 @@ def _check_published_at(item: MediaItem):
 
 def _save(item: MediaItem, *, products, subjects):
     media_item_keys(item)
-    if len(item.url_key) > MediaItem._meta.get_field("url_key").max_length:
+    if len(item.url_key) > (MediaItem._meta.get_field("url_key").max_length or 0):
         raise ValidationError({"url": "Đường dẫn quá dài."})
     duplicate = media_item_find_duplicate(url=item.url, exclude_pk=item.pk)
     if duplicate:

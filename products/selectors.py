@@ -42,8 +42,9 @@ def product_detail(product: Product, user) -> dict:
         .order_by("-decision_date", "-cycle_year", "-pk")
     )
     for evaluation in evaluations:
-        evaluation.level_warning = rules.level_warning(evaluation.stars, evaluation.level,
-                                                       evaluation.criteria_version)
+        warning = rules.level_warning(evaluation.stars, evaluation.level,
+                                     evaluation.criteria_version)
+        evaluation.level_warning = warning  # type: ignore[attr-defined]
     subject = product.subject
     return {
         "evaluations": evaluations,

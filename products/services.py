@@ -81,7 +81,7 @@ def product_update(product: Product, *, user: User, name: str, subject: Subject,
     product.first_cycle_year, product.stage, product.description = (first_cycle_year, stage,
                                                                       description)
     if photo is False:
-        product.photo = ""  # type: ignore[assignment]
+        product.photo = ""
     elif photo is not None:
         product.photo = photo
     require_edit_district(user, product.district_id)
@@ -168,7 +168,7 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
     evaluation.full_clean()
     record_author(evaluation, user).save()
     certificate = None
-    if rules.grants_certificate(stars):
+    if rules.grants_certificate(stars) and decision_date is not None:  # checked above
         certificate = record_author(Certificate(
             evaluation=evaluation, product=product, number=clean_text(certificate_number),
             valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date),

@@ -3,6 +3,7 @@ seven indicators of its section II, and content 1 of section III. The appendices
 districts' shares were not published: province staff enter them on the quota page."""
 
 import datetime as dt
+from typing import Any
 
 PLAN_180 = {
     "number": "180/KH-UBND",
@@ -28,7 +29,7 @@ QUOTAS = {
     "media_items_monthly": 2,
 }
 
-TASKS = [
+TASKS: list[dict[str, Any]] = [
     {
         "number": 1,
         "title": (

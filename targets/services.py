@@ -34,8 +34,8 @@ def _check_quota_value(indicator: Indicator, district: District | None, value) -
 
 def _write_quota(quota: Quota, *, reason: str, user, delete: bool = False):
     # simple_history reads these two attributes when it writes the historical row.
-    quota._change_reason = reason
-    quota._history_user = user if getattr(user, "pk", None) else None
+    quota._change_reason = reason  # type: ignore[attr-defined]
+    quota._history_user = user if getattr(user, "pk", None) else None  # type: ignore[attr-defined]
     if delete:
         quota.delete()
         return
@@ -63,7 +63,9 @@ def quotas_set(*, plan: Plan, values: Mapping[tuple[Indicator, District | None],
         if old == value:
             continue
         if quota is None:
-            quota = Quota(plan=plan, indicator=indicator, district=district, value=value)
+            # value is not None here: a missing quota set to None is no change.
+            quota = Quota(plan=plan, indicator=indicator, district=district,
+                          value=value)  # type: ignore[misc]
         elif value is not None:
             quota.value = value
         _write_quota(quota, reason=reason, user=user, delete=value is None)

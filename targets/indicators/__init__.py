@@ -116,7 +116,7 @@ def indicator_records_label(code: str, *, year: int, district: District | str | 
     elif target.name == "stars":
         label = f"Sản phẩm OCOP {target.argument} sao, năm {year}"
     elif target.name == "group":
-        group = ProductGroup.objects.filter(pk=target.argument).first()
+        group = ProductGroup.objects.filter(pk=target.argument or 0).first()
         label = f"Sản phẩm OCOP nhóm {group.name if group else target.argument}, năm {year}"
     else:
         day = "hôm nay" if as_of in (None, timezone.localdate()) else f"ngày {as_of:%d/%m/%Y}"

@@ -36,7 +36,10 @@ class Breakdowns:
 
 
 def _with_total(by_district: dict[str, int]) -> dict[str | None, int]:
-    return {**by_district, None: sum(by_district.values())}
+    totals: dict[str | None, int] = {None: sum(by_district.values())}
+    for code, count in by_district.items():
+        totals[code] = count
+    return totals
 
 
 RADAR_LABELS = {"expired": "Đã hết hạn",

@@ -4,6 +4,7 @@ import datetime as dt
 import enum
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -274,7 +275,7 @@ def progress_mismatches(progress: YearProgress) -> list[QuotaMismatch]:
     """The same check on figures already computed, without a query."""
     if progress.plan is None or not progress.districts:
         return []
-    quotas = {}
+    quotas: dict[tuple[int, int | None], int | None] = {}
     for item in progress.indicators:
         quotas[(item.indicator.pk, None)] = item.total.quota
         for district in progress.districts:
@@ -289,7 +290,7 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
     """The JSON of `indicator_report` (DESIGN.md §6), optionally with one district only."""
     indicators = []
     for item in progress.indicators:
-        entry = {
+        entry: dict[str, Any] = {
             "code": item.code, "name": item.indicator.name, "unit": item.indicator.unit,
             "appendix": item.indicator.appendix, "quota": item.total.quota,
             "actual": item.total.actual, "ratio": _ratio(item.total),
