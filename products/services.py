@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ocop_portal.domain import EXPIRY_NOTICE_DAYS
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
@@ -377,7 +378,7 @@ def certificates_daily_check(today: dt.date | None = None) -> DailyCheckOutcome:
     e-mail; a failed e-mail raises, so that the task retries it."""
     today = today or timezone.localdate()
     marked = certificates_mark_expired(today)
-    expiring = certificates_expiring_within(30, today)
+    expiring = certificates_expiring_within(EXPIRY_NOTICE_DAYS, today)
     recipients = list(settings.PROVINCE_OFFICE_EMAILS)
     notice, _ = ExpiryNotice.objects.get_or_create(day=today)
     if notice.sent_at or not expiring or not recipients:
@@ -385,7 +386,8 @@ def certificates_daily_check(today: dt.date | None = None) -> DailyCheckOutcome:
     body = render_to_string("products/email/certificates_expiring.txt",
                             {"certificates": expiring, "today": today})
     send_mail(
-        subject=f"[OCOP Bắc Kạn] {len(expiring)} giấy chứng nhận OCOP hết hạn trong 30 ngày tới",
+        subject=(f"[OCOP Bắc Kạn] {len(expiring)} giấy chứng nhận OCOP hết hạn trong "
+                 f"{EXPIRY_NOTICE_DAYS} ngày tới"),
         message=body, from_email=None, recipient_list=recipients,
     )
     ExpiryNotice.objects.filter(pk=notice.pk).update(

@@ -68,8 +68,9 @@ def test_administrator_downloads_appendix_1_with_the_dashboards_figures(
 
     recognise(ProductFactory(name="Miến dong Bằng Phúc", subject=SubjectFactory(district=cho_don)),
               stars=4, decision_date=dt.date(2024, 6, 15))
-    SubjectFactory(name="Hộ kinh doanh Mật ong Côn Minh", district=na_ri,
-                   first_year_in_programme=2024)
+    # A new producer of plan 180 is one "có sản phẩm tham gia": it counts with its product.
+    ProductFactory(name="Mật ong Côn Minh", subject=SubjectFactory(
+        name="Hộ kinh doanh Mật ong Côn Minh", district=na_ri, first_year_in_programme=2024))
     quota_set(plan=Plan.objects.get(year=2024),
               indicator=Indicator.objects.get(code="new_products_3star"), district=cho_don,
               value=3, reason="Theo Phụ lục 1 đã ký", user=admin_user)
