@@ -9,9 +9,11 @@ for real. A model without a service to write it is `ReadOnlyAdmin`: shown, never
 from typing import Any
 
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
+
+from ocop_portal.views_helpers import add_service_errors
 
 
 class _DryRun(Exception):
@@ -77,7 +79,7 @@ class ServiceAdmin(admin.ModelAdmin):
                 except PermissionDenied as denied:
                     form.add_error(None, str(denied) or "Bạn không có quyền ghi hồ sơ này.")
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    add_service_errors(form, error)
                 return cleaned
 
         return ServiceForm
@@ -106,13 +108,3 @@ class ServiceAdmin(admin.ModelAdmin):
         for obj in queryset:
             self.delete_model(request, obj)
 
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for field, messages in error.message_dict.items():
-        target = field if field in form.fields and field != NON_FIELD_ERRORS else None
-        for message in messages:
-            form.add_error(target, message)

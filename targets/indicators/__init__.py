@@ -21,6 +21,7 @@ from products.models import ProductGroup
 from targets.indicators.registry import (
     COUNTED_CODES,
     ENTRIES,
+    EXPIRING_WINDOWS,
     INDICATOR_CODES,
     LIST_URLS,
     MEDIA,
@@ -39,7 +40,8 @@ from targets.indicators.registry import (
 from targets.indicators.rules import Period
 
 __all__ = [
-    "COUNTED_CODES", "ENTRIES", "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT",
+    "COUNTED_CODES", "ENTRIES", "EXPIRING_WINDOWS", "INDICATOR_CODES", "MEDIA", "MEDIA_CODE",
+    "PRODUCT",
     "RADAR_CODES", "REGISTRY", "SUBJECT", "Breakdown", "IndicatorEntry", "Period",
     "UnknownIndicator", "counts_by_district", "entry_for", "indicator_record_kind",
     "indicator_records", "indicator_records_label", "indicator_records_url",
@@ -49,8 +51,8 @@ __all__ = [
 RECORD_LABELS = {
     "recognised": "Sản phẩm OCOP có giấy chứng nhận còn hiệu lực trong năm",
     "expired": "Sản phẩm có giấy chứng nhận OCOP đã hết hạn",
-    **{f"expiring_{days}": f"Sản phẩm có giấy chứng nhận OCOP hết hạn trong {days} ngày tới"
-       for days in (int(code.removeprefix("expiring_")) for code in RADAR_CODES[1:])},
+    **{code: f"Sản phẩm có giấy chứng nhận OCOP hết hạn trong {days} ngày tới"
+       for code, days in EXPIRING_WINDOWS.items()},
 }
 
 

@@ -183,7 +183,9 @@ REGISTRY: dict[str, IndicatorEntry] = {entry.code: entry for entry in ENTRIES}
 MEDIA_CODE = "media_items_monthly"
 INDICATOR_CODES = tuple(REGISTRY)
 COUNTED_CODES = tuple(code for code in REGISTRY if code != MEDIA_CODE)
-RADAR_CODES = ("expired", *(f"expiring_{days}" for days in EXPIRY_WINDOWS_DAYS))
+# The radar's windows by code: expiring_30, expiring_90.
+EXPIRING_WINDOWS = {f"expiring_{days}": days for days in EXPIRY_WINDOWS_DAYS}
+RADAR_CODES = ("expired", *EXPIRING_WINDOWS)
 
 
 # Breakdowns: families of codes with an argument, and the radar.
@@ -219,7 +221,7 @@ def _month(month: int) -> RecordsRule:
 def _radar(name: str) -> RecordsRule:
     if name == "expired":
         return rules.expired
-    return rules.expiring_within(int(name.removeprefix("expiring_")))
+    return rules.expiring_within(EXPIRING_WINDOWS[name])
 
 
 def _parse(code: str) -> tuple[str, int | None]:

@@ -11,7 +11,13 @@ from django.utils import timezone
 from ocop_portal.domain import RECOGNISED_STARS
 from ocop_portal.models import District
 from products.models import CriteriaVersion, ProductGroup
-from targets.indicators import RADAR_CODES, Period, counts_by_district, indicator_records
+from targets.indicators import (
+    EXPIRING_WINDOWS,
+    RADAR_CODES,
+    Period,
+    counts_by_district,
+    indicator_records,
+)
 from targets.indicators import rules as counting
 
 
@@ -43,8 +49,8 @@ def _with_total(by_district: dict[str, int]) -> dict[str | None, int]:
 
 
 RADAR_LABELS = {"expired": "Đã hết hạn",
-                **{code: f"Hết hạn trong {code.removeprefix('expiring_')} ngày tới"
-                   for code in RADAR_CODES[1:]}}
+                **{code: f"Hết hạn trong {days} ngày tới"
+                   for code, days in EXPIRING_WINDOWS.items()}}
 
 
 def indicator_breakdowns(*, year: int, today: dt.date | None = None) -> Breakdowns:
