@@ -19,7 +19,6 @@ from django.utils import timezone
 from ocop_portal.models import District
 from products.models import ProductGroup
 from targets.indicators.registry import (
-    COUNTED_CODES,
     ENTRIES,
     EXPIRING_WINDOWS,
     INDICATOR_CODES,
@@ -30,7 +29,7 @@ from targets.indicators.registry import (
     RADAR_CODES,
     REGISTRY,
     SUBJECT,
-    Breakdown,
+    BreakdownRule,
     IndicatorEntry,
     UnknownIndicator,
     entry_for,
@@ -40,9 +39,8 @@ from targets.indicators.registry import (
 from targets.indicators.rules import Period
 
 __all__ = [
-    "COUNTED_CODES", "ENTRIES", "EXPIRING_WINDOWS", "INDICATOR_CODES", "MEDIA", "MEDIA_CODE",
-    "PRODUCT",
-    "RADAR_CODES", "REGISTRY", "SUBJECT", "Breakdown", "IndicatorEntry", "Period",
+    "ENTRIES", "EXPIRING_WINDOWS", "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT",
+    "RADAR_CODES", "REGISTRY", "SUBJECT", "BreakdownRule", "IndicatorEntry", "Period",
     "UnknownIndicator", "counts_by_district", "entry_for", "indicator_record_kind",
     "indicator_records", "indicator_records_label", "indicator_records_url",
     "RegistrySource", "media_month_counts", "resolve",

@@ -182,7 +182,6 @@ ENTRIES: tuple[IndicatorEntry, ...] = (
 REGISTRY: dict[str, IndicatorEntry] = {entry.code: entry for entry in ENTRIES}
 MEDIA_CODE = "media_items_monthly"
 INDICATOR_CODES = tuple(REGISTRY)
-COUNTED_CODES = tuple(code for code in REGISTRY if code != MEDIA_CODE)
 # The radar's windows by code: expiring_30, expiring_90.
 EXPIRING_WINDOWS = {f"expiring_{days}": days for days in EXPIRY_WINDOWS_DAYS}
 RADAR_CODES = ("expired", *EXPIRING_WINDOWS)
@@ -191,17 +190,13 @@ RADAR_CODES = ("expired", *EXPIRING_WINDOWS)
 # Breakdowns: families of codes with an argument, and the radar.
 
 @dataclass(frozen=True)
-class Breakdown:
-    """A code of the dashboards' breakdowns, with its argument, resolved."""
+class BreakdownRule:
+    """A breakdown code of the dashboards (name and argument) with the rule of its records."""
 
     name: str
     argument: int | None
     kind: str
     rule: RecordsRule
-
-    @property
-    def code(self) -> str:
-        return self.name if self.argument is None else f"{self.name}:{self.argument}"
 
 
 def _stars(stars: int) -> RecordsRule:
@@ -234,21 +229,21 @@ def _parse(code: str) -> tuple[str, int | None]:
         raise UnknownIndicator(code) from None
 
 
-def resolve(code: str) -> IndicatorEntry | Breakdown:
+def resolve(code: str) -> IndicatorEntry | BreakdownRule:
     """The registry entry or the breakdown a code names; UnknownIndicator for any other."""
     name, argument = _parse(code)
     if argument is None and name in REGISTRY:
         return REGISTRY[name]
     if argument is None and name == "recognised":
-        return Breakdown(name, None, PRODUCT, rules.recognised)
+        return BreakdownRule(name, None, PRODUCT, rules.recognised)
     if argument is None and name in RADAR_CODES:
-        return Breakdown(name, None, PRODUCT, _radar(name))
+        return BreakdownRule(name, None, PRODUCT, _radar(name))
     if name == "stars" and argument in RECOGNISED_STARS:
-        return Breakdown(name, argument, PRODUCT, _stars(argument))
+        return BreakdownRule(name, argument, PRODUCT, _stars(argument))
     if name == "group" and argument is not None and argument > 0:
-        return Breakdown(name, argument, PRODUCT, _group(argument))
+        return BreakdownRule(name, argument, PRODUCT, _group(argument))
     if name == "month" and argument is not None and 1 <= argument <= 12:
-        return Breakdown(name, argument, MEDIA, _month(argument))
+        return BreakdownRule(name, argument, MEDIA, _month(argument))
     raise UnknownIndicator(code)
 
 

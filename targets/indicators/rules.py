@@ -34,16 +34,9 @@ class Period:
     as_of: dt.date
 
     @property
-    def start(self) -> dt.date:
-        return year_span(self.year, self.as_of)[0]
-
-    @property
-    def end(self) -> dt.date:
-        return year_span(self.year, self.as_of)[1]
-
-    @property
     def span(self) -> tuple[dt.date, dt.date]:
-        return self.start, self.end
+        """The first and the last day counted (the last before the first: nothing yet)."""
+        return year_span(self.year, self.as_of)
 
     @property
     def before_start(self) -> bool:
