@@ -8,6 +8,7 @@ from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdm
 from products import services
 from products.models import (
     Certificate,
+    CycleParticipation,
     Evaluation,
     ExpiryNotice,
     ImportBatch,
@@ -17,7 +18,7 @@ from products.models import (
     Traceability,
 )
 
-PRODUCT_FIELDS = ("name", "subject", "group", "district", "commune", "first_cycle_year", "stage",
+PRODUCT_FIELDS = ("name", "subject", "group", "district", "commune", "first_cycle_year",
                   "description", "photo")
 EVALUATION_FIELDS = ("cycle_year", "level", "decision_number", "decision_date",
                      "decision_authority", "criteria_version", "note")
@@ -53,9 +54,9 @@ class TraceabilityInline(ReadOnlyInline):
 
 @admin.register(Product)
 class ProductAdmin(ServiceAdmin, SimpleHistoryAdmin):
-    list_display = ("name", "subject", "district", "group", "stage", "current_certificate",
+    list_display = ("name", "subject", "district", "group", "current_certificate",
                     "is_demo")
-    list_filter = ("district", "group__criteria_version", "stage", "is_demo")
+    list_filter = ("district", "group__criteria_version", "is_demo")
     search_fields = ("name", "subject__name", "search_text")
     list_select_related = ("subject", "district", "group", "group__parent",
                            "current_certificate")
@@ -126,6 +127,17 @@ class QualityCertificationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
 class TraceabilityAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("product", "system", "code", "started_on", "ended_on")
     search_fields = ("product__name", "system", "code")
+    list_select_related = ("product",)
+
+
+@admin.register(CycleParticipation)
+class CycleParticipationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    # Stages move through the product page (dated, in order); the admin shows them and their
+    # history only.
+    list_display = ("product", "cycle_year", "kind", "stage", "outcome", "registered_on",
+                    "ended_on")
+    list_filter = ("cycle_year", "kind", "stage", "outcome")
+    search_fields = ("product__name",)
     list_select_related = ("product",)
 
 

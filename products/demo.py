@@ -9,9 +9,12 @@ from django.db import transaction
 
 from ocop_portal.demo import ensure_debug
 from ocop_portal.models import Commune, District
-from products.models import CriteriaVersion, ProductGroup, Stage, Standard
+from products.models import CriteriaVersion, CycleStage, EvaluationKind, ProductGroup, Standard
 from products.services import (
     evaluation_record,
+    participation_advance,
+    participation_register,
+    participation_withdraw,
     product_create,
     quality_certification_add,
     traceability_add,
@@ -159,6 +162,70 @@ SUPPORTS = [
 ]
 
 
+# Cycles that ended without a decision, or are still open, beside those the evaluations above
+# close: (product name, cycle year, kind, [(stage, day), ...], withdrawn on, reason).
+PARTICIPATIONS = [
+    ("Cá nướng hồ Ba Bể", 2022, None, [(CycleStage.REGISTERED, D(2022, 3, 10)),
+                                       (CycleStage.BUSINESS_PLAN, D(2022, 6, 20))],
+     D(2022, 11, 30), "Chưa hoàn thiện phương án sản xuất kinh doanh."),
+    ("Cá nướng hồ Ba Bể", 2023, None, [(CycleStage.REGISTERED, D(2023, 3, 2)),
+                                       (CycleStage.BUSINESS_PLAN, D(2023, 6, 1)),
+                                       (CycleStage.DISTRICT_ROUND, D(2023, 11, 20))],
+     D(2023, 12, 20), "Chờ kết quả kiểm nghiệm, chuyển sang chu trình năm 2024."),
+    ("Bánh gio Dương Phong", 2023, None, [(CycleStage.REGISTERED, D(2023, 4, 5))],
+     D(2023, 9, 30), "Chủ thể xin rút để hoàn thiện bao bì."),
+    ("Trà giảo cổ lam Xuân Lạc", 2023, None, [(CycleStage.REGISTERED, D(2023, 3, 15)),
+                                              (CycleStage.BUSINESS_PLAN, D(2023, 7, 10)),
+                                              (CycleStage.DISTRICT_ROUND, D(2023, 12, 5))],
+     D(2023, 12, 28), "Hội đồng đề nghị bổ sung hồ sơ, đánh giá lại đầu năm 2024."),
+    ("Mật ong bạc hà Yên Cư", 2024, None, [(CycleStage.REGISTERED, D(2024, 3, 20)),
+                                           (CycleStage.BUSINESS_PLAN, D(2024, 6, 15))],
+     D(2024, 12, 10), "Chưa đủ sản lượng mẫu để đánh giá."),
+    ("Mật ong bạc hà Yên Cư", 2026, None, [(CycleStage.REGISTERED, D(2026, 3, 5)),
+                                           (CycleStage.BUSINESS_PLAN, D(2026, 5, 12))],
+     None, ""),
+    ("Hồng trà Shan tuyết cổ thụ", 2026, EvaluationKind.UPGRADE,
+     [(CycleStage.REGISTERED, D(2026, 2, 20)), (CycleStage.BUSINESS_PLAN, D(2026, 4, 10)),
+      (CycleStage.PROVINCE_ROUND, D(2026, 9, 25))], None, ""),
+    ("Miến dong Thanh Mai", 2026, EvaluationKind.REEVALUATION,
+     [(CycleStage.REGISTERED, D(2026, 2, 10)), (CycleStage.DISTRICT_ROUND, D(2026, 9, 18))],
+     None, ""),
+    ("Giò ngan Bắc Kạn", 2026, EvaluationKind.UPGRADE,
+     [(CycleStage.REGISTERED, D(2026, 6, 1))], None, ""),
+]
+# Where the evaluations of these cycles came from: the cycles before them are demo history.
+FIRST_DEMO_CYCLE = 2022
+
+
+def _register_for(product, decision_date, level, actor):
+    """The cycle a demo evaluation closes: registered eight months before the decision, a plan
+    five months before, the council rounds of its level in the weeks before."""
+    days = [(CycleStage.BUSINESS_PLAN, 150), (CycleStage.DISTRICT_ROUND, 40)]
+    if level in ("tinh", "trung_uong"):
+        days.append((CycleStage.PROVINCE_ROUND, 20))
+    if level == "trung_uong":
+        days.append((CycleStage.CENTRAL_ROUND, 10))
+    participation = participation_register(
+        product=product, user=actor, cycle_year=decision_date.year,
+        registered_on=decision_date - dt.timedelta(days=240),
+        kind=EvaluationKind.UPGRADE if product.current_certificate_id else None)
+    for stage, before in days:
+        participation_advance(participation, user=actor, stage=stage,
+                              on=decision_date - dt.timedelta(days=before))
+
+
+def _demo_participations(products, actor):
+    for name, year, kind, stages, withdrawn_on, reason in PARTICIPATIONS:
+        (first, registered_on), *later = stages
+        participation = participation_register(product=products[name], user=actor,
+                                               cycle_year=year, registered_on=registered_on,
+                                               kind=kind)
+        for stage, day in later:
+            participation_advance(participation, user=actor, stage=stage, on=day)
+        if withdrawn_on:
+            participation_withdraw(participation, user=actor, on=withdrawn_on, reason=reason)
+
+
 def _group(code):
     return ProductGroup.objects.get(criteria_version=CriteriaVersion.QD_148_2023, code=code)
 
@@ -184,9 +251,12 @@ def demo_registry_create(actor) -> dict:
         product = product_create(
             user=actor, is_demo=True, name=name, subject=subjects[subject_key],
             group=_group(group), district=commune.district, commune=commune,
-            first_cycle_year=year, stage=Stage.IN_DEVELOPMENT,
+            first_cycle_year=year,
         )
         for index, (decision_date, stars, score, level) in enumerate(evaluations, start=1):
+            if decision_date.year >= FIRST_DEMO_CYCLE:
+                product.refresh_from_db()
+                _register_for(product, decision_date, level, actor)
             evaluation_record(
                 product=product, user=actor, cycle_year=decision_date.year, level=level,
                 stars=stars, total_score=Decimal(score),
@@ -197,6 +267,7 @@ def demo_registry_create(actor) -> dict:
                 certificate_number=f"OCOP-{decision_date.year}-{product.pk:03d}-{index}",
             )
         products[name] = product
+    _demo_participations(products, actor)
     for name, standard, issued, expires in STANDARDS:
         quality_certification_add(product=products[name], user=actor, standard=standard,
                                   issued_on=issued, expires_on=expires,

@@ -15,11 +15,21 @@ from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
 from products import selectors
-from products.models import CertificateStatus, CriteriaVersion, ProductGroup, Standard
+from products.models import (
+    CYCLE_POSITIONS,
+    CertificateStatus,
+    CriteriaVersion,
+    CycleOutcome,
+    EvaluationKind,
+    ProductGroup,
+    Standard,
+)
 
 CERTIFICATE_STATUS_CHOICES = [*CertificateStatus.choices,
                               (selectors.NO_CERTIFICATE, "Chưa được công nhận")]
 STAR_CHOICES = [(stars, f"{stars} sao") for stars in RECOGNISED_STARS]
+STAGE_CHOICES = [(CycleOutcome.OPEN.value, "Đang trong chu trình (mọi giai đoạn)"),
+                 *CYCLE_POSITIONS]
 EXPIRING_CHOICES = [(days, f"Hết hạn trong {days} ngày") for days in EXPIRY_WINDOWS_DAYS]
 YES_NO = [("co", "Có"), ("khong", "Không")]
 
@@ -45,8 +55,18 @@ class ProductFilter(DrillThroughFilterSet):
     expiring = django_filters.ChoiceFilter(label="Sắp hết hạn", choices=EXPIRING_CHOICES,
                                            method="filter_expiring", empty_label="Tất cả")
     cycle_year = django_filters.NumberFilter(
-        label="Năm chu trình", method="filter_cycle_year",
+        label="Năm tham gia, đánh giá", method="filter_cycle_year",
         widget=forms.NumberInput(attrs={"min": FIRST_PROGRAMME_YEAR, "max": RECORD_YEAR_RANGE[1]}))
+    # The annual cycle: one participation must match the year, the kind and the stage together,
+    # so these three are applied at once in filter_queryset.
+    cycle = django_filters.NumberFilter(
+        label="Chu trình năm", method="keep",
+        widget=forms.NumberInput(attrs={"min": FIRST_PROGRAMME_YEAR, "max": RECORD_YEAR_RANGE[1]}))
+    stage = django_filters.ChoiceFilter(label="Giai đoạn trong chu trình", choices=STAGE_CHOICES,
+                                        method="keep", empty_label="Tất cả")
+    cycle_kind = django_filters.ChoiceFilter(label="Hình thức tham gia",
+                                             choices=EvaluationKind.choices, method="keep",
+                                             empty_label="Tất cả")
     standard = django_filters.ChoiceFilter(label="Tiêu chuẩn chất lượng",
                                            choices=Standard.choices, method="filter_standard",
                                            empty_label="Tất cả")
@@ -63,6 +83,19 @@ class ProductFilter(DrillThroughFilterSet):
         self.filters["group"].queryset = ProductGroup.objects.filter(
             criteria_version=CriteriaVersion.QD_148_2023).select_related("parent")
         self.today = timezone.localdate()
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = getattr(self.form, "cleaned_data", {})
+        cycle_year, stage, kind = data.get("cycle"), data.get("stage"), data.get("cycle_kind")
+        if not self.form.errors and (cycle_year is not None or stage or kind):
+            queryset = selectors.filter_cycle(
+                queryset, cycle_year=int(cycle_year) if cycle_year is not None else None,
+                position=stage or None, kind=kind or None, day=self.today)
+        return queryset
 
     def filter_search(self, queryset, name, value):
         for word in search_terms(value):

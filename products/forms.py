@@ -3,11 +3,23 @@
 from django import forms
 from django.utils import timezone
 
+from ocop_portal.domain import (
+    FIRST_PROGRAMME_YEAR,
+    PART_MAXIMA,
+    RECORD_YEAR_RANGE,
+    STAR_BAND_LABELS,
+    STAR_BANDS,
+)
 from ocop_portal.forms import PortalFormMixin
 from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts, scope_to_user
+from products import rules
 from products.models import (
+    OPEN_STAGES,
+    QD_148_EFFECTIVE,
     CriteriaVersion,
+    CycleStage,
+    EvaluationKind,
     EvaluationLevel,
     Product,
     ProductGroup,
@@ -19,11 +31,24 @@ from subjects.models import Subject
 # As for media attachments: a phone photo fits well within it.
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
+# The scoring rules the evaluation form's script applies as the parts are typed: each version's
+# maxima and name, the day QĐ 148 took effect (a blank version follows the decision date) and
+# the star bands, highest first.
+SCORE_RULES = {
+    "maxima": PART_MAXIMA,
+    "versions": dict(CriteriaVersion.choices),
+    "effective_148": QD_148_EFFECTIVE.isoformat(),
+    "version_148": CriteriaVersion.QD_148_2023.value,
+    "version_before_148": CriteriaVersion.QD_1048_2019.value,
+    "bands": [{"lowest": int(lowest), "stars": stars, "label": STAR_BAND_LABELS[stars]}
+              for lowest, stars in STAR_BANDS],
+}
+
 
 class ProductForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Product
-        fields = ["name", "subject", "group", "district", "commune", "first_cycle_year", "stage",
+        fields = ["name", "subject", "group", "district", "commune", "first_cycle_year",
                   "description", "photo"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -87,9 +112,29 @@ class EvaluationForm(PortalFormMixin, forms.Form):
     note = forms.CharField(label="Ghi chú", required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
+    # What the page's script needs to add the parts up as they are typed (read by the template
+    # into json_script); the server still decides with the same figures in clean().
+    score_rules = SCORE_RULES
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cycle_year"].initial = timezone.localdate().year
+
+    def clean(self):
+        cleaned = super().clean()
+        # The fields' own bounds are the largest any version allows; the version's maxima are
+        # checked here, so that the message stands beside the part before anything is written.
+        # Without a version, it follows the decision date, which must then have been read.
+        version = cleaned.get("criteria_version") or ""
+        if not version and ("decision_date" in self.errors or cleaned.get("cycle_year") is None):
+            return cleaned
+        version = rules.evaluation_criteria_version(
+            version, decision_date=cleaned.get("decision_date"),
+            cycle_year=cleaned.get("cycle_year") or 0)
+        parts = {part: cleaned[f"score_{part}"] for part in "abc" if f"score_{part}" in cleaned}
+        for part, message in rules.part_errors(version, parts).items():
+            self.add_error(f"score_{part}", message)
+        return cleaned
 
 
 class QualityCertificationForm(PortalFormMixin, forms.ModelForm):
@@ -108,3 +153,36 @@ class CertificateRevokeForm(PortalFormMixin, forms.Form):
     revoked_on = forms.DateField(label="Ngày thu hồi")
     decision = forms.CharField(label="Số quyết định thu hồi", max_length=100)
     reason = forms.CharField(label="Lý do thu hồi", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ParticipationForm(PortalFormMixin, forms.Form):
+    cycle_year = forms.IntegerField(label="Năm chu trình", min_value=FIRST_PROGRAMME_YEAR,
+                                    max_value=RECORD_YEAR_RANGE[1])
+    kind = forms.ChoiceField(
+        label="Hình thức tham gia", required=False,
+        choices=[("", "Theo lịch sử công nhận của sản phẩm"), *EvaluationKind.choices],
+        help_text="Sản phẩm chưa từng được công nhận tham gia như sản phẩm mới.")
+    registered_on = forms.DateField(label="Ngày đăng ký")
+    stage = forms.ChoiceField(label="Giai đoạn hiện tại",
+                              choices=[(s.value, s.label) for s in OPEN_STAGES],
+                              initial=CycleStage.REGISTERED)
+    stage_on = forms.DateField(label="Ngày đến giai đoạn này", required=False,
+                               help_text="Để trống nếu là ngày đăng ký.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle_year"].initial = timezone.localdate().year
+
+
+class ParticipationAdvanceForm(PortalFormMixin, forms.Form):
+    stage = forms.ChoiceField(label="Chuyển sang giai đoạn",
+                              choices=[(s.value, s.label) for s in OPEN_STAGES[1:]])
+    on = forms.DateField(label="Ngày chuyển")
+
+
+class ParticipationWithdrawForm(PortalFormMixin, forms.Form):
+    on = forms.DateField(label="Ngày rút")
+    reason = forms.CharField(label="Lý do", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Ví dụ: chủ thể xin rút, ý tưởng hoặc phương án không "
+                                       "được chấp nhận.")

@@ -59,17 +59,6 @@ class ProductGroup(models.Model):
         return self.parent if self.parent_id else self
 
 
-class Stage(models.TextChoices):
-    """Where a product stands in the annual OCOP cycle (DOMAIN.md §2)."""
-
-    IDEA_REGISTERED = "y_tuong", "Đăng ký ý tưởng sản phẩm"
-    IDEA_REJECTED = "tu_choi", "Ý tưởng không được chấp nhận"
-    BUSINESS_PLAN = "phuong_an", "Nộp phương án, dự án sản xuất kinh doanh"
-    IN_DEVELOPMENT = "trien_khai", "Triển khai phương án"
-    EVALUATED = "danh_gia", "Đánh giá, phân hạng"
-    PROMOTION = "xuc_tien", "Xúc tiến thương mại"
-
-
 class Product(CommuneInDistrictMixin, models.Model):
     """An OCOP product; it belongs to the district of its production commune."""
 
@@ -84,8 +73,6 @@ class Product(CommuneInDistrictMixin, models.Model):
                                 null=True, blank=True, verbose_name="Xã/Phường/Thị trấn sản xuất")
     first_cycle_year = models.PositiveSmallIntegerField(
         "Năm tham gia chu trình", null=True, blank=True, validators=YEAR_VALIDATORS)
-    stage = models.CharField("Bước trong chu trình OCOP", max_length=20, choices=Stage.choices,
-                             default=Stage.IDEA_REGISTERED)
     description = models.TextField("Mô tả sản phẩm", blank=True)
     photo = models.ImageField("Ảnh sản phẩm", upload_to="products/%Y/", blank=True)
     # The latest certificate (by validity start); kept by products.services, never typed in.
@@ -195,6 +182,107 @@ class Evaluation(models.Model):
     @property
     def is_recognised(self) -> bool:
         return self.stars >= RECOGNITION_MIN_STARS
+
+
+class CycleStage(models.TextChoices):
+    """The steps of the annual OCOP cycle a product goes through (DOMAIN.md §2), in order."""
+
+    REGISTERED = "dang_ky", "Đăng ký"
+    BUSINESS_PLAN = "phuong_an", "Phương án sản xuất kinh doanh"
+    DISTRICT_ROUND = "cap_huyen", "Đánh giá cấp huyện"
+    PROVINCE_ROUND = "cap_tinh", "Đánh giá cấp tỉnh"
+    CENTRAL_ROUND = "cap_trung_uong", "Đánh giá cấp trung ương"
+    DECISION = "quyet_dinh", "Quyết định công nhận"
+
+
+# The day each stage was reached, by stage, in the cycle's order.
+STAGE_DATE_FIELDS: dict[str, str] = {
+    CycleStage.REGISTERED: "registered_on",
+    CycleStage.BUSINESS_PLAN: "plan_on",
+    CycleStage.DISTRICT_ROUND: "district_round_on",
+    CycleStage.PROVINCE_ROUND: "province_round_on",
+    CycleStage.CENTRAL_ROUND: "central_round_on",
+    CycleStage.DECISION: "decided_on",
+}
+STAGE_ORDER: list[str] = list(STAGE_DATE_FIELDS)
+# The stages a participation can be moved to by hand; the decision comes with its evaluation.
+OPEN_STAGES = [CycleStage(stage) for stage in STAGE_ORDER[:-1]]
+
+
+class CycleOutcome(models.TextChoices):
+    OPEN = "dang_tham_gia", "Đang trong chu trình"
+    RECOGNISED = "cong_nhan", "Được công nhận"
+    NOT_RECOGNISED = "khong_cong_nhan", "Không được công nhận"
+    WITHDRAWN = "rut", "Rút khỏi chu trình"
+
+
+# Where a participation stands on a day: an open stage, or how it ended. These are the keys of
+# the pipeline (DESIGN.md §6) and the values of the product list's `?stage=`.
+CYCLE_POSITIONS = [(stage.value, stage.label) for stage in OPEN_STAGES] + [
+    (outcome.value, outcome.label) for outcome in CycleOutcome if outcome != CycleOutcome.OPEN]
+
+
+class CycleParticipation(models.Model):
+    """A product taking part in the OCOP cycle of one year (as a new product, for an upgrade or
+    a re-evaluation): the day it reached each stage, and how it ended. Recording the cycle's
+    evaluation closes it; history keeps every stage change."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE,
+                                related_name="participations", verbose_name="Sản phẩm")
+    cycle_year = models.PositiveSmallIntegerField("Năm chu trình", validators=YEAR_VALIDATORS)
+    kind = models.CharField("Hình thức tham gia", max_length=20,
+                            choices=EvaluationKind.choices, default=EvaluationKind.NEW)
+    stage = models.CharField("Giai đoạn", max_length=20, choices=CycleStage.choices,
+                             default=CycleStage.REGISTERED)
+    registered_on = models.DateField("Ngày đăng ký")
+    plan_on = models.DateField("Ngày nộp phương án sản xuất kinh doanh", null=True, blank=True)
+    district_round_on = models.DateField("Ngày đánh giá cấp huyện", null=True, blank=True)
+    province_round_on = models.DateField("Ngày đánh giá cấp tỉnh", null=True, blank=True)
+    central_round_on = models.DateField("Ngày đánh giá cấp trung ương", null=True, blank=True)
+    decided_on = models.DateField("Ngày quyết định", null=True, blank=True)
+    outcome = models.CharField("Kết quả", max_length=20, choices=CycleOutcome.choices,
+                               default=CycleOutcome.OPEN)
+    ended_on = models.DateField("Kết thúc ngày", null=True, blank=True)
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="participation",
+                                      verbose_name="Kết quả đánh giá")
+    withdrawal_reason = models.TextField("Lý do rút", blank=True, max_length=2000)
+    created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = "Tham gia chu trình OCOP"
+        verbose_name_plural = "Tham gia chu trình OCOP"
+        ordering = ["-cycle_year", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "cycle_year"], name="participation_once_per_cycle",
+                violation_error_message="Sản phẩm này đã đăng ký chu trình OCOP năm này."),
+            models.CheckConstraint(
+                name="participation_open_has_no_end",
+                condition=Q(outcome=CycleOutcome.OPEN, ended_on__isnull=True)
+                | (~Q(outcome=CycleOutcome.OPEN) & Q(ended_on__isnull=False)),
+                violation_error_message="Tham gia đã kết thúc phải có ngày kết thúc."),
+        ]
+        indexes = [models.Index(fields=["cycle_year", "outcome"])]
+
+    def __str__(self):
+        return f"{self.product} – chu trình {self.cycle_year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == CycleOutcome.OPEN
+
+    def stage_dates(self) -> list[tuple[str, dt.date | None]]:
+        """Each stage's label and the day it was reached (None: not reached)."""
+        return [(CycleStage(stage).label, getattr(self, name))
+                for stage, name in STAGE_DATE_FIELDS.items()]
+
+    @property
+    def last_day(self) -> dt.date:
+        """The latest day recorded: a new stage cannot be dated before it."""
+        return max(day for _, day in self.stage_dates() if day)
 
 
 class CertificateStatus(models.TextChoices):

@@ -11,11 +11,12 @@ from dateutil.relativedelta import relativedelta
 from ocop_portal.domain import (
     CERTIFICATE_VALIDITY_MONTHS,
     MAX_SCORE,
+    PART_MAXIMA,
     RECOGNITION_MIN_STARS,
     STAR_BAND_LABELS,
     STAR_BANDS,
 )
-from products.models import EvaluationLevel
+from products.models import CriteriaVersion, EvaluationLevel, criteria_version_on
 
 BAND_LABELS = STAR_BAND_LABELS
 
@@ -56,3 +57,34 @@ def level_warning(stars: int, level: str, criteria_version: str = "148/2023") ->
         f"bản ghi này ghi {EvaluationLevel(level).label.lower()}. Hãy kiểm tra lại nếu quyết "
         f"định ban hành theo QĐ 148."
     )
+
+
+def evaluation_criteria_version(criteria_version: str, *, decision_date: dt.date | None,
+                                cycle_year: int) -> str:
+    """The criteria version an evaluation was ranked under: the one given, else the one in force
+    on its decision date (without one, on the last day of its cycle year)."""
+    return criteria_version or criteria_version_on(decision_date or dt.date(cycle_year, 12, 31))
+
+
+def _points(value: Decimal) -> str:
+    # As a Vietnamese reader writes points: 38, 35,01 (no trailing zeros, decimal comma).
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def part_errors(criteria_version: str, parts: dict[str, Decimal | None]) -> dict[str, str]:
+    """For each part ("a", "b", "c") of the scoring sheet above its maximum under
+    `criteria_version`, or below 0, a message saying so; parts given as None are not checked."""
+    maxima = PART_MAXIMA[criteria_version]
+    version_name = CriteriaVersion(criteria_version).label
+    errors = {}
+    for part, value in parts.items():
+        if value is None:
+            continue
+        points = Decimal(str(value))
+        if points < 0:
+            errors[part] = (f"Điểm phần {part.upper()} không được nhỏ hơn 0; "
+                            f"đã nhập {_points(points)}.")
+        elif points > maxima[part]:
+            errors[part] = (f"Điểm phần {part.upper()} tối đa {maxima[part]} điểm theo "
+                            f"{version_name}; đã nhập {_points(points)}.")
+    return errors

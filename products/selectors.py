@@ -1,16 +1,22 @@
 """Reads of the product registry. The district filter lives here: the lookup is the check."""
 
 import datetime as dt
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ocop_portal.permissions import can_view_district, scope_to_user
 from products import rules
 from products.models import (
+    OPEN_STAGES,
+    STAGE_DATE_FIELDS,
     Certificate,
     CertificateStatus,
+    CycleOutcome,
+    CycleParticipation,
+    CycleStage,
     Evaluation,
     Product,
     ProductGroup,
@@ -55,6 +61,8 @@ def product_detail(product: Product, user) -> dict:
         "subject_visible": can_view_district(user, subject.district_id),
         "linkages": (list(subject.linkages.all())
                      if can_view_district(user, subject.district_id) else []),
+        "participations": list(product.participations.select_related("evaluation")
+                               .order_by("-cycle_year", "-pk")),
         "history": product_history(product),
     }
 
@@ -78,6 +86,14 @@ def product_history(product: Product, limit: int = 50) -> list[dict]:
         if record.decision_number:
             label += f", quyết định {record.decision_number}"
         entries.append(_history_entry(record, None, label))
+    participation_records = list(
+        CycleParticipation.history.filter(product_id=product.pk).select_related("history_user")
+        .order_by("id", "history_date", "history_id")[:limit * 4])
+    previous: dict[int, object] = {}
+    for record in participation_records:
+        older = previous.get(record.id)
+        entries.append(_history_entry(record, older, f"tham gia chu trình {record.cycle_year}"))
+        previous[record.id] = record
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:limit]
 
@@ -156,3 +172,32 @@ def filter_cycle_year(queryset: QuerySet, year: int):
 def filter_stars(queryset: QuerySet, stars: int):
     """Products whose current certificate was granted with `stars` stars."""
     return queryset.filter(current_certificate__evaluation__stars=stars)
+
+
+def participations_on(day: dt.date) -> QuerySet[Any]:
+    """Cycle participations registered by `day`, each annotated with its `position` on that day:
+    how it ended when it had ended by then (an outcome), else the furthest stage it had reached.
+    The pipeline counts and the product list's `?stage=` both read this one rule."""
+    whens = [When(ended_on__lte=day, then=F("outcome"))]
+    whens += [When(**{f"{STAGE_DATE_FIELDS[stage]}__lte": day}, then=Value(stage.value))
+              for stage in reversed(OPEN_STAGES)]
+    return CycleParticipation.objects.filter(registered_on__lte=day).annotate(
+        position=Case(*whens, default=Value(CycleStage.REGISTERED.value),
+                      output_field=CharField()))
+
+
+def filter_cycle(queryset: QuerySet, *, cycle_year: int | None, position: str | None,
+                 kind: str | None = None, day: dt.date | None = None) -> QuerySet:
+    """Products taking part in the cycle of `cycle_year` (any cycle when None), as `kind` (new,
+    upgrade, re-evaluation) when given, whose position on `day` is `position` (an open stage,
+    an outcome, or "dang_tham_gia": any open stage), all in one participation."""
+    participations = participations_on(day or timezone.localdate())
+    if cycle_year is not None:
+        participations = participations.filter(cycle_year=cycle_year)
+    if kind:
+        participations = participations.filter(kind=kind)
+    if position == CycleOutcome.OPEN:
+        participations = participations.filter(position__in=[s.value for s in OPEN_STAGES])
+    elif position:
+        participations = participations.filter(position=position)
+    return queryset.filter(pk__in=participations.values("product_id"))

@@ -13,28 +13,30 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ocop_portal.domain import EXPIRY_NOTICE_DAYS
+from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
 from ocop_portal.text import clean_text, name_key, search_key
 from products import rules
 from products.models import (
+    OPEN_STAGES,
+    STAGE_DATE_FIELDS,
+    STAGE_ORDER,
     Certificate,
     CertificateStatus,
+    CycleOutcome,
+    CycleParticipation,
+    CycleStage,
     Evaluation,
     EvaluationKind,
     ExpiryNotice,
     Product,
     ProductGroup,
     QualityCertification,
-    Stage,
     Traceability,
-    criteria_version_on,
 )
 from subjects.models import Subject
-
-EARLY_STAGES = (Stage.IDEA_REGISTERED, Stage.BUSINESS_PLAN, Stage.IN_DEVELOPMENT)
 
 
 def _product_keys(product: Product):
@@ -52,12 +54,11 @@ def _check_subject_scope(user, subject):
 @transaction.atomic
 def product_create(*, user: User, name: str, subject: Subject, group: ProductGroup,
                    district: District, commune: Commune | None = None,
-                   first_cycle_year: int | None = None, stage: str = Stage.IDEA_REGISTERED,
-                   description: str = "", photo: File | None = None,
-                   is_demo: bool = False) -> Product:
+                   first_cycle_year: int | None = None, description: str = "",
+                   photo: File | None = None, is_demo: bool = False) -> Product:
     """Register a product in a district the user may edit."""
     product = Product(name=name, subject=subject, group=group, district=district,
-                      commune=commune, first_cycle_year=first_cycle_year, stage=stage,
+                      commune=commune, first_cycle_year=first_cycle_year,
                       description=description, is_demo=is_demo)
     if photo:
         product.photo = photo
@@ -72,15 +73,14 @@ def product_create(*, user: User, name: str, subject: Subject, group: ProductGro
 @transaction.atomic
 def product_update(product: Product, *, user: User, name: str, subject: Subject,
                    group: ProductGroup, district: District, commune: Commune | None,
-                   first_cycle_year: int | None, stage: str, description: str,
+                   first_cycle_year: int | None, description: str,
                    photo: File | None | Literal[False] = None) -> Product:
     """Change a product; both its old and its new district must be the user's to edit. A photo
     of None keeps the current one, False removes it."""
     require_edit_district(user, product.district_id)
     product.name, product.subject, product.group = name, subject, group
     product.district, product.commune = district, commune
-    product.first_cycle_year, product.stage, product.description = (first_cycle_year, stage,
-                                                                      description)
+    product.first_cycle_year, product.description = first_cycle_year, description
     if photo is False:
         product.photo = ""
     elif photo is not None:
@@ -108,12 +108,19 @@ class EvaluationOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def _validated_scores(*, stars, total_score, score_a, score_b, score_c) -> tuple[int, Decimal]:
-    """Check the parts, the total and the stars against each other; return (stars, total)."""
+def _validated_scores(*, stars, total_score, score_a, score_b, score_c,
+                      criteria_version: str) -> tuple[int, Decimal]:
+    """Check each part against its maximum under the criteria version, then the parts, the total
+    and the stars against each other; return (stars, total)."""
     errors = {}
+    # An unknown version is left to the model's choices, which name the field.
+    if criteria_version in PART_MAXIMA:
+        parts_given = {"a": score_a, "b": score_b, "c": score_c}
+        for part, message in rules.part_errors(criteria_version, parts_given).items():
+            errors[f"score_{part}"] = message
     parts = [p for p in (score_a, score_b, score_c) if p is not None]
     if parts and len(parts) < 3:
-        errors["score_a"] = "Nhập đủ điểm cả ba phần A, B, C, hoặc để trống cả ba."
+        errors.setdefault("score_a", "Nhập đủ điểm cả ba phần A, B, C, hoặc để trống cả ba.")
     elif parts:
         parts_total = sum(Decimal(str(p)) for p in parts)
         if total_score is None:
@@ -153,17 +160,20 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
     """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
     and supersedes the product's previous one."""
     require_edit_district(user, product.district_id)
+    # The parts' maxima depend on the criteria version: it is settled before the scores.
+    criteria_version = rules.evaluation_criteria_version(
+        criteria_version, decision_date=decision_date, cycle_year=cycle_year)
     stars, total_score = _validated_scores(stars=stars, total_score=total_score,
-                                           score_a=score_a, score_b=score_b, score_c=score_c)
+                                           score_a=score_a, score_b=score_b, score_c=score_c,
+                                           criteria_version=criteria_version)
     decision_number = clean_text(decision_number)
     _check_decision(stars=stars, decision_number=decision_number, decision_date=decision_date)
-    reference_day = decision_date or dt.date(cycle_year, 12, 31)
     evaluation = Evaluation(
         product=product, cycle_year=cycle_year, level=level, stars=stars,
         total_score=total_score, score_a=score_a, score_b=score_b, score_c=score_c,
         decision_number=decision_number, decision_date=decision_date,
         decision_authority=clean_text(decision_authority),
-        criteria_version=criteria_version or criteria_version_on(reference_day),
+        criteria_version=criteria_version,
         note=note, created_by=user if getattr(user, "pk", None) else None,
     )
     evaluation.full_clean()
@@ -188,7 +198,8 @@ def _evaluation_order(evaluation: Evaluation):
 
 def product_refresh_history(product: Product, today: dt.date | None = None, user=None) -> None:
     """Derive, from the product's whole history, each evaluation's kind (new, upgrade,
-    re-evaluation), which certificate supersedes which, and the current certificate.
+    re-evaluation), which certificate supersedes which, the current certificate, and how each
+    cycle participation ended.
 
     Recomputing from scratch makes the outcome independent of the order in which decisions were
     entered (an import can bring an older decision after a newer one)."""
@@ -228,12 +239,12 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
     update = {}
     if product.current_certificate_id != (current.pk if current else None):
         update["current_certificate"] = current
-    if product.evaluations.exists() and product.stage in EARLY_STAGES:
-        update["stage"] = Stage.EVALUATED
     if update:
         for name, value in update.items():
             setattr(product, name, value)
         record_author(product, user).save(update_fields=[*update, "updated_at"])
+    for cycle_year in product.participations.values_list("cycle_year", flat=True):
+        participation_sync(product, cycle_year, user=user)
 
 
 def _check_decision(*, stars: int, decision_number: str, decision_date: dt.date | None) -> None:
@@ -261,6 +272,12 @@ def evaluation_correct(evaluation: Evaluation, *, user: User, cycle_year: int, l
     decision_number = clean_text(decision_number)
     _check_decision(stars=evaluation.stars, decision_number=decision_number,
                     decision_date=decision_date)
+    # The scores stay; a change of criteria version must still fit them.
+    part_errors = rules.part_errors(criteria_version, {
+        "a": evaluation.score_a, "b": evaluation.score_b, "c": evaluation.score_c,
+    }) if criteria_version in PART_MAXIMA else {}
+    if part_errors:
+        raise ValidationError({"criteria_version": list(part_errors.values())})
     evaluation.cycle_year, evaluation.level, evaluation.note = cycle_year, level, note
     evaluation.decision_number, evaluation.decision_date = decision_number, decision_date
     evaluation.decision_authority = clean_text(decision_authority)
@@ -393,3 +410,149 @@ def certificates_daily_check(today: dt.date | None = None) -> DailyCheckOutcome:
     ExpiryNotice.objects.filter(pk=notice.pk).update(
         sent_at=timezone.now(), certificate_count=len(expiring), recipients=", ".join(recipients))
     return DailyCheckOutcome(marked, expiring, emailed=True)
+
+
+# The annual OCOP cycle ---------------------------------------------------------------------
+
+def _stage_label(stage: str) -> str:
+    return CycleStage(stage).label.lower()
+
+
+def _check_stage_day(participation: CycleParticipation | None, day: dt.date, field: str,
+                     what: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
+    if participation is not None and participation.pk and day < participation.last_day:
+        raise ValidationError({field: (
+            f"{what} không được trước ngày {participation.last_day:%d/%m/%Y} đã ghi cho giai "
+            f"đoạn trước.")})
+
+
+def _kind_for(product: Product, before: dt.date, kind: str | None) -> str:
+    """A product recognised before may come for an upgrade or a re-evaluation; one never
+    recognised takes part as a new product."""
+    recognised = product.evaluations.filter(stars__gte=RECOGNITION_MIN_STARS,
+                                            decision_date__lt=before).exists()
+    if not recognised:
+        if kind not in (None, "", EvaluationKind.NEW):
+            raise ValidationError({"kind": "Sản phẩm chưa từng được công nhận OCOP nên tham gia "
+                                           "chu trình như sản phẩm mới."})
+        return EvaluationKind.NEW
+    if kind == EvaluationKind.NEW:
+        raise ValidationError({"kind": "Sản phẩm đã được công nhận OCOP trước đó; chọn nâng hạng "
+                                       "hoặc đánh giá lại."})
+    return kind or EvaluationKind.REEVALUATION
+
+
+@transaction.atomic
+def participation_register(*, product: Product, user: User, cycle_year: int,
+                           registered_on: dt.date, kind: str | None = None,
+                           stage: str = CycleStage.REGISTERED,
+                           stage_on: dt.date | None = None) -> CycleParticipation:
+    """Register a product for the cycle of `cycle_year`, optionally already at a later stage
+    (reached on `stage_on`, the registration day by default)."""
+    require_edit_district(user, product.district_id)
+    _check_stage_day(None, registered_on, "registered_on", "Ngày đăng ký")
+    if registered_on.year not in (cycle_year - 1, cycle_year):
+        raise ValidationError({"registered_on": (
+            f"Ngày đăng ký chu trình {cycle_year} phải trong năm {cycle_year - 1} hoặc "
+            f"{cycle_year}.")})
+    other = product.participations.filter(outcome=CycleOutcome.OPEN).exclude(
+        cycle_year=cycle_year).first()
+    if other is not None:
+        raise ValidationError({"cycle_year": (
+            f"Sản phẩm đang tham gia chu trình {other.cycle_year} (giai đoạn "
+            f"{_stage_label(other.stage)}); hãy kết thúc chu trình đó trước.")})
+    participation = CycleParticipation(
+        product=product, cycle_year=cycle_year, registered_on=registered_on,
+        kind=_kind_for(product, registered_on, kind))
+    participation.full_clean()
+    record_author(participation, user).save()
+    if stage != CycleStage.REGISTERED:
+        participation_advance(participation, user=user, stage=stage,
+                              on=stage_on or registered_on)
+    return participation
+
+
+@transaction.atomic
+def participation_advance(participation: CycleParticipation, *, user: User, stage: str,
+                          on: dt.date) -> CycleParticipation:
+    """Move an open participation on to a later stage, reached on `on`; the decision comes
+    with the evaluation, not from here."""
+    require_edit_district(user, participation.product.district_id)
+    if not participation.is_open:
+        raise ValidationError(f"Chu trình {participation.cycle_year} của sản phẩm đã kết thúc "
+                              f"({participation.get_outcome_display().lower()}).")
+    if stage == CycleStage.DECISION:
+        raise ValidationError({"stage": "Quyết định công nhận được ghi cùng kết quả đánh giá: "
+                                        "hãy dùng “Ghi kết quả đánh giá”."})
+    if stage not in OPEN_STAGES:
+        raise ValidationError({"stage": "Giai đoạn không hợp lệ."})
+    if STAGE_ORDER.index(stage) <= STAGE_ORDER.index(participation.stage):
+        raise ValidationError({"stage": (
+            f"Sản phẩm đã ở giai đoạn {_stage_label(participation.stage)}; chỉ chuyển sang một "
+            "giai đoạn sau.")})
+    _check_stage_day(participation, on, "on", "Ngày chuyển giai đoạn")
+    participation.stage = stage
+    setattr(participation, STAGE_DATE_FIELDS[stage], on)
+    participation.full_clean()
+    record_author(participation, user).save()
+    return participation
+
+
+@transaction.atomic
+def participation_withdraw(participation: CycleParticipation, *, user: User, on: dt.date,
+                           reason: str) -> CycleParticipation:
+    """End an open participation without a decision: the producer withdrew, or the idea or
+    the plan was not accepted."""
+    require_edit_district(user, participation.product.district_id)
+    if not participation.is_open:
+        raise ValidationError(f"Chu trình {participation.cycle_year} của sản phẩm đã kết thúc "
+                              f"({participation.get_outcome_display().lower()}).")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Ghi lý do rút khỏi chu trình."})
+    _check_stage_day(participation, on, "on", "Ngày rút")
+    participation.outcome, participation.ended_on = CycleOutcome.WITHDRAWN, on
+    participation.withdrawal_reason = reason
+    participation.full_clean()
+    record_author(participation, user).save()
+    return participation
+
+
+def _furthest_open_stage(participation: CycleParticipation) -> str:
+    return next(stage for stage in reversed(OPEN_STAGES)
+                if getattr(participation, STAGE_DATE_FIELDS[stage]))
+
+
+def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
+    """Close the product's participation in `cycle_year` with that cycle's latest evaluation
+    (recognised from 3 stars, else not recognised), or reopen it at its last stage when the
+    evaluation that closed it is gone. A withdrawal stands unless an evaluation came after."""
+    participation = product.participations.filter(cycle_year=cycle_year).first()
+    if participation is None:
+        return
+    evaluation = max(product.evaluations.filter(cycle_year=cycle_year),
+                     key=_evaluation_order, default=None)
+    if evaluation is not None:
+        day = evaluation.decision_date or max(participation.last_day, timezone.localdate())
+        values = {
+            "stage": CycleStage.DECISION, "decided_on": day, "ended_on": day,
+            "outcome": (CycleOutcome.RECOGNISED if evaluation.is_recognised
+                        else CycleOutcome.NOT_RECOGNISED),
+            "evaluation": evaluation,
+        }
+    elif participation.outcome in (CycleOutcome.RECOGNISED, CycleOutcome.NOT_RECOGNISED):
+        values = {"stage": _furthest_open_stage(participation), "decided_on": None,
+                  "ended_on": None, "outcome": CycleOutcome.OPEN, "evaluation": None}
+    else:
+        return
+    changed = [name for name, value in values.items() if getattr(participation, name) != value]
+    if "evaluation" in changed and evaluation is not None:
+        # The evaluation moved here from another cycle, whose participation reopens in its turn.
+        CycleParticipation.objects.filter(evaluation=evaluation).exclude(
+            pk=participation.pk).update(evaluation=None)
+    if changed:
+        for name in changed:
+            setattr(participation, name, values[name])
+        record_author(participation, user).save()

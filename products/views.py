@@ -29,11 +29,14 @@ from products.filters import ProductFilter
 from products.forms import (
     CertificateRevokeForm,
     EvaluationForm,
+    ParticipationAdvanceForm,
+    ParticipationForm,
+    ParticipationWithdrawForm,
     ProductForm,
     QualityCertificationForm,
     TraceabilityForm,
 )
-from products.models import Certificate
+from products.models import Certificate, CycleParticipation
 
 PAGE_SIZE = 50
 
@@ -172,3 +175,39 @@ def certificate_revoke(request, pk):
             return redirect("products:detail", pk=product.pk)
     return render(request, "products/certificate_revoke.html",
                   {"form": form, "product": product, "certificate": certificate})
+
+
+@require_http_methods(["GET", "POST"])
+def participation_create(request, pk):
+    return _product_subform(request, pk, ParticipationForm, services.participation_register,
+                            "products/participation_form.html",
+                            "Đã ghi nhận sản phẩm tham gia chu trình OCOP.")
+
+
+def _participation_page(request, pk, form_class, service, template, success):
+    """Move on or end a product's cycle participation, in the user's districts only."""
+    participation = get_object_or_404(
+        scope_to_user(CycleParticipation.objects.select_related("product", "product__district",
+                                                                "product__subject"),
+                      request.user, district_field="product__district"), pk=pk)
+    require_edit_district(request.user, participation.product.district_id)
+    return record_about(request, parent=participation, parent_name="participation",
+                        form_class=form_class, service=service, template=template,
+                        success=success,
+                        success_url=reverse("products:detail", args=[participation.product_id]))
+
+
+@require_http_methods(["GET", "POST"])
+def participation_advance(request, pk):
+    return _participation_page(request, pk, ParticipationAdvanceForm,
+                               services.participation_advance,
+                               "products/participation_advance.html",
+                               "Đã chuyển giai đoạn trong chu trình.")
+
+
+@require_http_methods(["GET", "POST"])
+def participation_withdraw(request, pk):
+    return _participation_page(request, pk, ParticipationWithdrawForm,
+                               services.participation_withdraw,
+                               "products/participation_withdraw.html",
+                               "Đã ghi nhận sản phẩm rút khỏi chu trình.")

@@ -8,6 +8,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop_portal.models import District
+from products.models import EvaluationKind
+from targets.indicators.cycle import (
+    FORECAST_CODE,
+    POSITION_LABELS,
+    POSITIONS,
+    STAGES,
+    CycleOutlook,
+    Forecast,
+)
 from targets.selectors import (
     STATUS_RULE,
     Breakdown,
@@ -20,8 +29,10 @@ from targets.selectors import (
     plan_years,
     progress_mismatches,
 )
+from targets.selectors.cycle import cycle_list_url, progress_outlook
 
 FIRST_YEAR = 2019
+OPEN_POSITION = "dang_tham_gia"
 
 
 @dataclass(frozen=True)
@@ -161,11 +172,67 @@ def _district_chart(progress, district_code: str) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class PipelineCell:
+    position: str
+    count: int
+    url: str
+
+
+def _pipeline_cells(outlook: CycleOutlook, district: District | None) -> list[PipelineCell]:
+    counts = outlook.pipeline.by_position(district.pk if district else None)
+    code = district.code if district else None
+    return [PipelineCell(p, counts[p], cycle_list_url(outlook.year, stage=p, district_code=code))
+            for p in POSITIONS]
+
+
+def _forecast_view(outlook: CycleOutlook, forecast: Forecast,
+                   district: District | None) -> dict:
+    code = district.code if district else None
+    return {
+        "forecast": forecast,
+        "value_text": f"{forecast.value:.1f}".replace(".", ","),
+        "open_url": cycle_list_url(outlook.year, stage=OPEN_POSITION, district_code=code,
+                                   kind=EvaluationKind.NEW),
+        "stages": [
+            {"label": POSITION_LABELS[stage], "count": forecast.in_cycle[stage],
+             "share": share.share, "percent": f"{share.share * 100:.0f}%",
+             "reached": share.reached, "recognised": share.recognised, "own": own,
+             "url": cycle_list_url(outlook.year, stage=stage, district_code=code,
+                                   kind=EvaluationKind.NEW)}
+            for stage, (share, own) in forecast.shares.items()
+        ],
+    }
+
+
+def cycle_context(outlook: CycleOutlook, districts: list[District],
+                  district: District | None) -> dict:
+    """The cycle's funnel (every participation of the year's cycle by where it stands), its
+    table by district, and the forecast beside the quota of new 3-star products."""
+    forecast = (outlook.districts.get(district.pk) if district else outlook.province)
+    cells = _pipeline_cells(outlook, district)
+    return {
+        "year": outlook.year, "as_of": outlook.as_of,
+        "positions": [{"code": p, "label": POSITION_LABELS[p], "open": p in STAGES}
+                      for p in POSITIONS],
+        "cells": cells,
+        "total": sum(c.count for c in cells),
+        "rows": ([{"district": d, "cells": _pipeline_cells(outlook, d)} for d in districts]
+                 if district is None else []),
+        "chart": {"labels": [POSITION_LABELS[p] for p in POSITIONS],
+                  "counts": [c.count for c in cells], "open": [p in STAGES for p in POSITIONS]},
+        "forecast": (_forecast_view(outlook, forecast, district) if forecast is not None
+                     else None),
+        "forecast_code": FORECAST_CODE,
+    }
+
+
 def dashboard_context(*, year: int, district: District | None = None,
                       today: dt.date | None = None) -> dict:
     """Everything a dashboard shows for `year`, for the province or for one district."""
     today = today or timezone.localdate()
     progress = indicator_progress(year=year, today=today, also_district=district)
+    outlook = progress_outlook(progress)
     breakdowns = indicator_breakdowns(year=year, today=today)
     code = district.code if district else None
     stars = _numbers(breakdowns.stars, year, code)
@@ -181,6 +248,7 @@ def dashboard_context(*, year: int, district: District | None = None,
         "overdue_tasks": overdue_plan_tasks(today=today),
         "mismatches": progress_mismatches(progress),
         "stars_chart": {"labels": [n.label for n in stars], "counts": [n.count for n in stars]},
+        "cycle": cycle_context(outlook, progress.districts, district),
     }
     if district is None:
         context["district_rows"] = district_rows(progress, year)

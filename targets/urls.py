@@ -6,6 +6,7 @@ app_name = "targets"
 
 urlpatterns = [
     path("", views.plan_detail, name="plan_detail"),
+    path("cycle/", views.cycle, name="cycle"),
     path("quotas/", views.quota_edit, name="quota_edit"),
     path("quotas/history/", views.quota_history, name="quota_history"),
     path("tasks/", views.task_list, name="task_list"),

@@ -12,9 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communications.selectors import year_choices
-from ocop_portal.permissions import require_plan_manager
+from ocop_portal.permissions import require_plan_manager, visible_districts
 from targets import selectors, services
-from targets.dashboard import dashboard_context, default_year, district_rows, years_offered
+from targets.dashboard import (
+    cycle_context,
+    dashboard_context,
+    default_year,
+    district_rows,
+    years_offered,
+)
 from targets.forms import (
     QUOTA_PARTS,
     PlanTaskForm,
@@ -24,6 +30,12 @@ from targets.forms import (
     year_asked,
 )
 from targets.models import Plan
+from targets.selectors.cycle import (
+    DECISION_OVERDUE_DAYS,
+    PLAN_OVERDUE_DAYS,
+    overdue_participations,
+    progress_outlook,
+)
 
 HISTORY_PAGE_SIZE = 50
 
@@ -50,6 +62,23 @@ def dashboard_district(request, code):
     context = dashboard_context(year=year, district=district)
     context.update(year_form=year_form, districts=context["progress"].districts)
     return render(request, "targets/dashboard.html", context)
+
+
+@require_GET
+def cycle(request):
+    """Chu trình OCOP năm Y: where the year's participations stand, and what is overdue (named
+    only within the user's districts)."""
+    year, year_form = _year(request)
+    today = timezone.localdate()
+    progress = selectors.indicator_progress(year=year, today=today)
+    outlook = progress_outlook(progress)
+    return render(request, "targets/cycle.html", {
+        "year": year, "year_form": year_form, "today": today,
+        "cycle": cycle_context(outlook, progress.districts, None),
+        "overdue": overdue_participations(year=year, today=today,
+                                          districts=visible_districts(request.user)),
+        "plan_overdue_days": PLAN_OVERDUE_DAYS, "decision_overdue_days": DECISION_OVERDUE_DAYS,
+    })
 
 
 def plan_asked(request) -> Plan:

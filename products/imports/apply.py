@@ -14,6 +14,8 @@ from products.imports.report import Action, ImportReport, Issue, RowResult
 from products.imports.rows import RowData
 from products.models import (
     QD_148_EFFECTIVE,
+    STAGE_ORDER,
+    CycleStage,
     Evaluation,
     EvaluationKind,
     EvaluationLevel,
@@ -22,6 +24,8 @@ from products.models import (
 )
 from products.services import (
     evaluation_record,
+    participation_advance,
+    participation_register,
     product_create,
     quality_certification_add,
     traceability_add,
@@ -38,9 +42,12 @@ _SUBJECT_COLUMNS = {"name": "subject_name", "subject_type": "subject_type",
                     "commune": "commune", "first_year_in_programme": "first_year"}
 _PRODUCT_COLUMNS = {"name": "product_name", "subject": "subject_name", "group": "group",
                     "district": "district", "commune": "commune", "first_cycle_year": "first_year"}
-_EVALUATION_COLUMNS = {"stars": "stars", "total_score": "score", "level": "level",
+_EVALUATION_COLUMNS = {"stars": "stars", "total_score": "score", "score_a": "score_a",
+                       "score_b": "score_b", "score_c": "score_c", "level": "level",
                        "decision_number": "decision_number", "decision_date": "decision_date",
                        "cycle_year": "decision_date"}
+_CYCLE_COLUMNS = {"cycle_year": "cycle_year", "registered_on": "cycle_year", "kind": "cycle_year",
+                  "stage": "stage", "on": "stage"}
 _EXTRA_COLUMNS = {"started_on": "decision_date", "issued_on": "decision_date",
                   "standard": "standards"}
 
@@ -113,6 +120,7 @@ class Applier:
         subject = self._subject(data, result)
         result.subject = subject.name
         product, created = self._product(data, subject, result)
+        self._participation(data, product, result)
         self._evaluation(data, product, result)
         self._traceability(data, product, result)
         self._standards(data, product, result)
@@ -228,8 +236,9 @@ class Applier:
             return
         outcome = self._call(
             evaluation_record, data.row, _EVALUATION_COLUMNS, product=product,
-            cycle_year=data.decision_date.year, level=data.level, stars=data.stars,
-            total_score=data.score, decision_number=data.decision_number,
+            cycle_year=data.cycle_year or data.decision_date.year, level=data.level,
+            stars=data.stars, total_score=data.score, score_a=data.score_a,
+            score_b=data.score_b, score_c=data.score_c, decision_number=data.decision_number,
             decision_date=data.decision_date)
         self.report.created["evaluations"] += 1
         change = (f"Thêm quyết định {data.decision_number} ngày {data.decision_date:%d/%m/%Y}: "
@@ -239,10 +248,45 @@ class Applier:
             change += f"; giấy chứng nhận hiệu lực đến {outcome.certificate.valid_to:%d/%m/%Y}"
         result.changes.append(change)
         self._new_evaluations.append((result, len(result.changes) - 1, outcome.evaluation.pk))
+        closed = getattr(outcome.evaluation, "participation", None)
+        if closed is not None:
+            result.changes.append(f"Kết thúc chu trình {closed.cycle_year}: "
+                                  f"{closed.get_outcome_display().lower()}")
         # The level warning is about QĐ 148; decisions issued before it followed QĐ 1048.
         if data.level_given and data.decision_date >= QD_148_EFFECTIVE:
             for warning in outcome.warnings:
                 self.report.warn(warning, data.row, title("level"))
+
+    def _participation(self, data: RowData, product: Product, result: RowResult):
+        """A row without a decision registers the product in its cycle, or moves it on to the
+        row's stage, dated the day of the import (the template carries no stage dates); a
+        decision ends the cycle when it is recorded (evaluation_record)."""
+        if data.cycle_year is None or data.stars:
+            return
+        stage = data.stage or CycleStage.REGISTERED
+        existing = product.participations.filter(cycle_year=data.cycle_year).first()
+        label = CycleStage(stage).label.lower()
+        if existing is None:
+            self._call(participation_register, data.row, _CYCLE_COLUMNS, product=product,
+                       cycle_year=data.cycle_year, registered_on=self.today, stage=stage)
+            self.report.created["participations"] += 1
+            result.changes.append(f"Đăng ký chu trình {data.cycle_year}, giai đoạn {label} "
+                                  f"(ghi ngày nhập {self.today:%d/%m/%Y})")
+            return
+        if not existing.is_open:
+            self.report.warn(f"chu trình {data.cycle_year} của sản phẩm đã kết thúc "
+                             f"({existing.get_outcome_display().lower()}); giữ nguyên.",
+                             data.row, title("stage"))
+            return
+        if STAGE_ORDER.index(stage) < STAGE_ORDER.index(existing.stage):
+            self.report.warn(f"sản phẩm đã ở giai đoạn {existing.get_stage_display().lower()} "
+                             f"của chu trình {data.cycle_year}; giữ nguyên.", data.row,
+                             title("stage"))
+        elif stage != existing.stage:
+            self._call(participation_advance, data.row, _CYCLE_COLUMNS,
+                       participation=existing, stage=stage, on=self.today)
+            result.changes.append(f"Chuyển sang giai đoạn {label} của chu trình "
+                                  f"{data.cycle_year} (ghi ngày nhập {self.today:%d/%m/%Y})")
 
     def _compare_evaluation(self, data: RowData, existing: Evaluation):
         """The same decision again: identical changes nothing, a contradiction is an error."""

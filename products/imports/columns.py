@@ -56,6 +56,25 @@ COLUMNS = [
                    "Các tiêu chuẩn cách nhau bởi dấu phẩy, ví dụ “VietGAP, ISO 22000”; mỗi tiêu "
                    "chuẩn chỉ thêm một lần, ngày cấp lấy theo ngày quyết định của dòng (không có "
                    "quyết định: ngày nhập).", 24),
+    # Added after v1 (optional, so that v1 files import as before).
+    TemplateColumn("cycle_year", "Năm chu trình", "Khi có Giai đoạn",
+                   "Năm của chu trình OCOP sản phẩm tham gia (ví dụ 2024). Dòng không có Số "
+                   "sao: đăng ký sản phẩm vào chu trình đó hoặc chuyển sang giai đoạn ở cột "
+                   "sau (ghi ngày nhập); dòng có quyết định: đánh giá thuộc chu trình đó và kết "
+                   "thúc chu trình.", 12),
+    TemplateColumn("stage", "Giai đoạn", "Không",
+                   "Một trong: Đăng ký; Phương án sản xuất kinh doanh; Đánh giá cấp huyện; Đánh "
+                   "giá cấp tỉnh; Đánh giá cấp trung ương; Quyết định công nhận (chỉ cùng Số sao "
+                   "và quyết định). Để trống: Đăng ký.", 22),
+    TemplateColumn("score_a", "Điểm phần A", "Không",
+                   "Điểm phần A (sản phẩm và sức mạnh cộng đồng): tối đa 40 theo QĐ 148/2023, "
+                   "35 theo QĐ 1048/2019 (quyết định trước 24/02/2023). Ghi cả ba phần hoặc để "
+                   "trống cả ba; tổng ba phần phải bằng cột Điểm (nếu có).", 10),
+    TemplateColumn("score_b", "Điểm phần B", "Không",
+                   "Điểm phần B (khả năng tiếp thị): tối đa 25 theo cả hai bộ tiêu chí.", 10),
+    TemplateColumn("score_c", "Điểm phần C", "Không",
+                   "Điểm phần C (chất lượng sản phẩm): tối đa 35 theo QĐ 148/2023, 40 theo QĐ "
+                   "1048/2019.", 10),
 ]
 
 BY_KEY = {column.key: column for column in COLUMNS}

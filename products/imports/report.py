@@ -55,6 +55,7 @@ COUNT_LABELS = {
     "certificates": "giấy chứng nhận",
     "quality_certifications": "chứng nhận tiêu chuẩn chất lượng",
     "traceability": "truy xuất nguồn gốc",
+    "participations": "đăng ký chu trình OCOP",
 }
 
 

@@ -27,7 +27,13 @@ from products.imports.references import (
     standard_key,
 )
 from products.imports.report import Issue
-from products.models import QD_148_EFFECTIVE, EvaluationLevel, ProductGroup
+from products.models import (
+    QD_148_EFFECTIVE,
+    CycleStage,
+    EvaluationLevel,
+    ProductGroup,
+    criteria_version_on,
+)
 from subjects.models import SubjectType
 
 MAX_TEXT = {"product_name": 255, "subject_name": 255, "registration_number": 50,
@@ -37,6 +43,9 @@ _LEVELS = {"huyen": EvaluationLevel.DISTRICT, "cap huyen": EvaluationLevel.DISTR
            "trung uong": EvaluationLevel.CENTRAL, "cap trung uong": EvaluationLevel.CENTRAL,
            "quoc gia": EvaluationLevel.CENTRAL}
 _YES_NO = {"co": True, "khong": False}
+_STAGES = {fold(label): stage for stage, label in CycleStage.choices}
+_STAGES.update({fold(stage): stage for stage in CycleStage.values})
+_PARTS = ("score_a", "score_b", "score_c")
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
 
 
@@ -66,6 +75,11 @@ class RowData:
     first_year: int | None
     traceability: bool | None
     standards: list[str] = field(default_factory=list)
+    cycle_year: int | None = None
+    stage: str | None = None
+    score_a: Decimal | None = None
+    score_b: Decimal | None = None
+    score_c: Decimal | None = None
 
     @property
     def product_key(self):
@@ -226,6 +240,40 @@ class RowChecker:
                             f"{FIRST_PROGRAMME_YEAR} đến {self.today.year}.")
         return int(number)
 
+    def cycle_year(self, value) -> int:
+        """A cycle may be next year's: producers register for it late in the year."""
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            number = None
+        if number is None or number != number.to_integral_value():
+            raise CellError(f"{quoted(value)} không phải năm; ghi bốn chữ số, ví dụ 2024.")
+        if not FIRST_PROGRAMME_YEAR <= number <= self.today.year + 1:
+            raise CellError(f"năm {int(number)} không hợp lệ, chỉ nhận từ "
+                            f"{FIRST_PROGRAMME_YEAR} đến {self.today.year + 1}.")
+        return int(number)
+
+    @staticmethod
+    def stage(value) -> str:
+        stage = _STAGES.get(fold(str(value)))
+        if stage is None:
+            labels = "; ".join(label for _, label in CycleStage.choices)
+            raise CellError(f"{quoted(value)} không phải giai đoạn của chu trình OCOP; chỉ nhận: "
+                            f"{labels}.")
+        return stage
+
+    @staticmethod
+    def part(value) -> Decimal:
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise CellError(f"{quoted(value)} không phải là số; ghi điểm, ví dụ 26,5.")
+        if number != number.quantize(Decimal("0.01")):
+            raise CellError(f"{quoted(value)} có quá hai chữ số thập phân.")
+        return number
+
     @staticmethod
     def yes_no(value) -> bool:
         if isinstance(value, bool):
@@ -288,7 +336,15 @@ class RowChecker:
         first_year = self._cell(issues, row, "first_year", self.year, values)
         traceability = self._cell(issues, row, "traceability", self.yes_no, values)
         standards = self._cell(issues, row, "standards", self.standards, values) or []
+        cycle_year = self._cell(issues, row, "cycle_year", self.cycle_year, values)
+        stage = self._cell(issues, row, "stage", self.stage, values)
+        parts = {key: self._cell(issues, row, key, self.part, values) for key in _PARTS}
         issues += self._check_recognition(row, values, stars, score, texts)
+        issues += self._check_cycle(row, values, stars, cycle_year, stage, decision_date)
+        if not issues:
+            part_issues, score = self._check_parts(row, values, stars, score, parts,
+                                                   decision_date, cycle_year)
+            issues += part_issues
         if issues or FORMULA in values.values():
             return None, issues
         if stars and level is None:
@@ -301,7 +357,64 @@ class RowChecker:
             level=level, level_given=values.get("level") is not None,
             decision_number=texts["decision_number"], decision_date=decision_date,
             first_year=first_year, traceability=traceability, standards=standards,
+            cycle_year=cycle_year, stage=stage, **parts,
         ), []
+
+    @staticmethod
+    def _check_cycle(row, values, stars, cycle_year, stage, decision_date) -> list[Issue]:
+        """A stage belongs to a cycle year; the decision stage comes only with a decision, and
+        a decision only ends its cycle."""
+        issues = []
+        if values.get("stage") is not None and values.get("cycle_year") is None:
+            issues.append(Issue("bắt buộc khi có Giai đoạn: ghi năm của chu trình OCOP, ví dụ "
+                                "2024.", row, title("cycle_year")))
+        if stage == CycleStage.DECISION and values.get("stars") is None:
+            issues.append(Issue("“Quyết định công nhận” chỉ ghi cùng Số sao, Số quyết định và "
+                                "Ngày quyết định của quyết định đó.", row, title("stage")))
+        if stars and stage not in (None, CycleStage.DECISION):
+            issues.append(Issue(
+                f"dòng có Số sao (một quyết định công nhận) nhưng Giai đoạn ghi "
+                f"“{CycleStage(stage).label}”; để trống hoặc ghi “Quyết định công nhận”.",
+                row, title("stage")))
+        if stars and cycle_year and decision_date and decision_date.year not in (
+                cycle_year, cycle_year + 1):
+            issues.append(Issue(
+                f"quyết định ngày {decision_date:%d/%m/%Y} không thuộc chu trình năm "
+                f"{cycle_year} (quyết định của chu trình phải trong năm {cycle_year} hoặc đầu "
+                f"năm {cycle_year + 1}).", row, title("cycle_year")))
+        return issues
+
+    @staticmethod
+    def _check_parts(row, values, stars, score, parts, decision_date,
+                     cycle_year) -> tuple[list[Issue], Decimal | None]:
+        """The three parts together or none, each within its maximum under the criteria of the
+        decision's date, adding up to the total; the total, when blank, is their sum."""
+        given = [key for key in _PARTS if parts[key] is not None]
+        if not given:
+            return [], score
+        if not stars:
+            return [], score  # reported by _check_recognition
+        if len(given) < 3:
+            missing = ", ".join(f"“{title(k)}”" for k in _PARTS if parts[k] is None)
+            return [Issue(f"thiếu {missing}: ghi cả ba phần A, B, C hoặc để trống cả ba.", row,
+                          title(given[0]))], score
+        day = decision_date or dt.date(cycle_year or timezone.localdate().year, 12, 31)
+        errors = rules.part_errors(criteria_version_on(day),
+                                   {key[-1]: parts[key] for key in _PARTS})
+        issues = [Issue(message, row, title(f"score_{part}")) for part, message in errors.items()]
+        total = sum(parts[key] for key in _PARTS)
+        if score is not None and abs(score - total) > Decimal("0.01"):
+            issues.append(Issue(f"{quoted(values.get('score'))} không bằng tổng ba phần A + B + "
+                                f"C = {str(total).replace('.', ',')}.", row, title("score")))
+        elif score is None and not issues:
+            band_stars = rules.stars_for_score(total)
+            if band_stars != stars:
+                issues.append(Issue(
+                    f"tổng ba phần {str(total).replace('.', ',')} điểm thuộc hạng {band_stars} "
+                    f"sao ({rules.BAND_LABELS[band_stars]}), không khớp {stars} sao ở cột "
+                    f"“{title('stars')}”.", row, title("score_a")))
+            score = total
+        return issues, score
 
     @staticmethod
     def _check_recognition(row, values, stars, score, texts) -> list[Issue]:
@@ -309,7 +422,8 @@ class RowChecker:
         recognition without stars are a mistake, not something to guess."""
         issues = []
         if values.get("stars") is None:
-            filled = [title(key) for key in ("score", "level", "decision_number", "decision_date")
+            filled = [title(key) for key in ("score", "level", "decision_number", "decision_date",
+                                              *_PARTS)
                       if values.get(key) is not None]
             if filled:
                 names = ", ".join(f"“{name}”" for name in filled)

@@ -11,7 +11,7 @@ from ocop_portal.excel import Column, table_workbook, write_table
 from products.imports.columns import COLUMNS
 from products.imports.reader import MAX_DATA_ROWS
 from products.imports.references import IMPORTABLE_STANDARDS
-from products.models import CriteriaVersion, EvaluationLevel, ProductGroup
+from products.models import CriteriaVersion, CycleStage, EvaluationLevel, ProductGroup
 from subjects.models import SubjectType
 
 TEMPLATE_FILENAME = "Mẫu nhập sản phẩm OCOP (v1).xlsx"
@@ -34,6 +34,11 @@ EXAMPLE_ROW = {
     "first_year": 2023,
     "traceability": "Có",
     "standards": "VietGAP, ISO 22000",
+    "cycle_year": 2024,
+    "stage": "Quyết định công nhận",
+    "score_a": Decimal("26"),
+    "score_b": Decimal("15.5"),
+    "score_c": Decimal("21"),
 }
 # Codes and numbers typed into these columns must keep their leading zeros.
 TEXT_COLUMNS = ("registration_number", "district", "commune", "decision_number")
@@ -95,6 +100,7 @@ def _validations(sheet, groups_range: str):
         "level": '"' + ",".join(label.removeprefix("Cấp ").capitalize()
                                 for _, label in EvaluationLevel.choices) + '"',
         "traceability": '"Có,Không"',
+        "stage": '"' + ",".join(label for _, label in CycleStage.choices) + '"',
     }
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)

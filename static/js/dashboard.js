@@ -84,6 +84,29 @@
     });
   }
 
+  // The cycle's funnel: the stages still open in green, how the cycle ended in grey.
+  function cycleChart(data) {
+    var canvas = document.getElementById("cycle-chart");
+    if (!canvas || !data) { return; }
+    new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: "Sản phẩm", data: data.counts, borderRadius: 3,
+                     backgroundColor: data.open.map(function (open) {
+                       return open ? GREEN : GREY; }) }]
+      },
+      options: {
+        indexAxis: "y",
+        responsive: true,
+        maintainAspectRatio: false,
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
+                  y: { ticks: { autoSkip: false } } },
+        plugins: { legend: { display: false } }
+      }
+    });
+  }
+
   function autoSubmitYear() {
     var form = document.getElementById("year-form");
     if (!form) { return; }
@@ -99,5 +122,6 @@
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     districtChart(readJson("district-chart-data"));
     starsChart(readJson("stars-chart-data"));
+    cycleChart(readJson("cycle-chart-data"));
   });
 }());

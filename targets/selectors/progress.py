@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ocop_portal.domain import DEFAULT_MEDIA_ITEMS_PER_MONTH, year_span
 from ocop_portal.models import District
+from products.models import EvaluationKind
 from targets.indicators import (
     MEDIA,
     MEDIA_CODE,
@@ -18,6 +19,7 @@ from targets.indicators import (
     indicator_records,
     media_month_counts,
 )
+from targets.indicators.cycle import FORECAST_CODE, CycleOutlook
 from targets.models import Indicator, Plan, Quota
 from targets.selectors.plans import (
     districts_of_year,
@@ -286,8 +288,10 @@ def progress_mismatches(progress: YearProgress) -> list[QuotaMismatch]:
                        {k: v for k, v in quotas.items() if v is not None})
 
 
-def indicator_report_data(progress: YearProgress, *, district_code: str | None = None) -> dict:
-    """The JSON of `indicator_report` (DESIGN.md §6), optionally with one district only."""
+def indicator_report_data(progress: YearProgress, *, district_code: str | None = None,
+                          outlook: CycleOutlook | None = None) -> dict:
+    """The JSON of `indicator_report` (DESIGN.md §6), optionally with one district only; with
+    the cycle's `outlook`, the indicator it forecasts carries its pipeline and forecast."""
     indicators = []
     for item in progress.indicators:
         entry: dict[str, Any] = {
@@ -309,6 +313,14 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
              "actual": item.districts[d.code].actual, "ratio": _ratio(item.districts[d.code])}
             for d in progress.districts if district_code in (None, d.code)
         ]
+        if outlook is not None and item.code == FORECAST_CODE:
+            entry["pipeline"] = outlook.pipeline.by_position(kind=EvaluationKind.NEW)
+            entry["forecast"] = outlook.province.as_json()
+            ids = {d.code: d.pk for d in progress.districts}
+            for row in entry["districts"]:
+                row["pipeline"] = outlook.pipeline.by_position(ids[row["code"]],
+                                                               EvaluationKind.NEW)
+                row["forecast"] = outlook.districts[ids[row["code"]]].as_json()
         indicators.append(entry)
     return {"plan": progress.plan.number if progress.plan else None, "year": progress.year,
             "indicators": indicators}

@@ -101,7 +101,7 @@ def test_a_product_added_in_the_admin_with_a_foreign_commune_is_not_saved(office
     data = {"name": "Chè Shan tuyết", "subject": subject.pk,
             "group": ProductFactory().group.pk, "district": district("064").pk,
             "commune": Commune.objects.filter(district__code="066").first().pk,
-            "stage": "y_tuong", "first_cycle_year": "", "description": "",
+            "first_cycle_year": "", "description": "",
             **{f"{p}-{k}": 0 for p in ("evaluations", "quality_certifications",
                                        "traceability_records")
                for k in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS")}}

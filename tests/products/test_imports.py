@@ -362,7 +362,7 @@ BAD_WORKBOOKS = [
     ("future-decision", lambda: workbook_bytes([row(decision_date="01/01/2099")]), "bad.xlsx",
      "Dòng 2, cột “Ngày quyết định”: ngày 01/01/2099 ở sau hôm nay"),
     ("repeated-column", lambda: workbook_bytes([row()], [*HEADERS, "Điểm"]), "bad.xlsx",
-     "Dòng 1, cột “Điểm”: cột này có hai lần (cột I và cột P)"),
+     "Dòng 1, cột “Điểm”: cột này có hai lần (cột I và cột U)"),
     ("template-example-row", lambda: workbook_bytes([
         {**BASE_ROW, "product_name": "Trà Shan tuyết Bằng Phúc (ví dụ)",
          "subject_name": "Hợp tác xã Chè Bằng Phúc (ví dụ)", "decision_number": "1234/QĐ-UBND"}]),

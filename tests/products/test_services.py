@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from products.models import Certificate, CertificateStatus, Evaluation, EvaluationKind, Stage
+from products.models import Certificate, CertificateStatus, Evaluation, EvaluationKind
 from products.services import (
     certificate_revoke,
     certificates_mark_expired,
@@ -115,7 +115,6 @@ def test_a_new_recognition_supersedes_the_previous_certificate(product):
     assert product.current_certificate == second
     kinds = list(product.evaluations.order_by("decision_date").values_list("kind", flat=True))
     assert kinds == [EvaluationKind.NEW, EvaluationKind.UPGRADE]
-    assert product.stage == Stage.EVALUATED
 
 
 def test_history_entered_out_of_order_gives_the_same_outcome(product):

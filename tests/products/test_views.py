@@ -87,13 +87,13 @@ def test_edit_product_by_persona(request, persona, product):
     response = client.post(f"/products/{product.pk}/edit/", {
         "name": "Trà Shan tuyết Bằng Phúc hảo hạng", "subject": product.subject_id,
         "group": product.group_id, "district": product.district_id,
-        "commune": product.commune_id, "first_cycle_year": 2024, "stage": "xuc_tien",
+        "commune": product.commune_id, "first_cycle_year": 2024,
     })
     product.refresh_from_db()
     if persona in WRITERS:
         assert response.status_code == 302
         assert product.name == "Trà Shan tuyết Bằng Phúc hảo hạng"
-        assert product.stage == "xuc_tien"
+        assert product.first_cycle_year == 2024
     else:
         assert response.status_code == _expected_write_page(persona)
         assert product.name == "Trà Shan tuyết Bằng Phúc"
@@ -108,7 +108,6 @@ def test_create_product_by_persona(request, persona, cho_don, cho_don_commune):
     response = client.post("/products/new/", {
         "name": "Gạo Bao thai Chợ Đồn", "subject": subject.pk, "group": top_group("1").pk,
         "district": cho_don.pk, "commune": cho_don_commune.pk, "first_cycle_year": 2024,
-        "stage": "y_tuong",
     })
     created = Product.objects.filter(name="Gạo Bao thai Chợ Đồn")
     if persona in WRITERS:
@@ -234,7 +233,7 @@ def test_forged_subject_of_another_district_is_refused(client, district_officer,
     foreign = SubjectFactory(district=na_ri)
     response = client.post(f"/products/{product.pk}/edit/", {
         "name": product.name, "subject": foreign.pk, "group": product.group_id,
-        "district": product.district_id, "stage": "y_tuong"})
+        "district": product.district_id})
     assert response.status_code == 200
     assert "subject" in response.context["form"].errors
     product.refresh_from_db()
@@ -345,7 +344,7 @@ def test_a_photo_over_10_mb_is_refused_and_nothing_saved(client, district_office
     photo = SimpleUploadedFile("anh.gif", _GIF + b"\x00" * (10 * 1024 * 1024))
     response = client.post("/products/new/", {
         "name": "Gạo Bao thai Chợ Đồn", "subject": subject.pk, "group": top_group("1").pk,
-        "district": cho_don.pk, "stage": "y_tuong", "photo": photo})
+        "district": cho_don.pk, "photo": photo})
     assert response.status_code == 200
     assert response.context["form"].errors["photo"] == [
         "Ảnh sản phẩm không được lớn hơn 10 MB (tệp đã chọn nặng 10,0 MB)."]
@@ -357,7 +356,7 @@ def test_a_small_photo_is_kept(client, district_officer, cho_don):
     client.force_login(district_officer)
     response = client.post("/products/new/", {
         "name": "Gạo Bao thai Chợ Đồn", "subject": subject.pk, "group": top_group("1").pk,
-        "district": cho_don.pk, "stage": "y_tuong",
+        "district": cho_don.pk,
         "photo": SimpleUploadedFile("anh.gif", _GIF)})
     assert response.status_code == 302
     assert Product.objects.get().photo.name.endswith(".gif")
@@ -384,7 +383,7 @@ def test_a_commune_outside_the_district_is_refused(client, province_staff, cho_d
     client.force_login(province_staff)
     response = client.post("/products/new/", {
         "name": "Gạo sai xã", "subject": subject.pk, "group": top_group("1").pk,
-        "district": cho_don.pk, "commune": na_ri_commune.pk, "stage": "y_tuong"})
+        "district": cho_don.pk, "commune": na_ri_commune.pk})
     assert response.status_code == 200
     assert response.context["form"].errors["commune"] == ["Xã Kim Hỷ không thuộc Huyện Chợ Đồn."]
     assert not Product.objects.filter(name="Gạo sai xã").exists()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ocop_portal.models import District
 from targets.selectors import indicator_progress, indicator_report_data
+from targets.selectors.cycle import progress_outlook
 
 
 def _cell(value) -> str:
@@ -36,7 +37,8 @@ class Command(BaseCommand):
             if also is None:
                 raise CommandError(f"Không có huyện mã {district}.")
         progress = indicator_progress(year=year, also_district=also)
-        data = indicator_report_data(progress, district_code=district)
+        data = indicator_report_data(progress, district_code=district,
+                                     outlook=progress_outlook(progress))
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
