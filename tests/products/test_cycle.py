@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from products.models import CycleOutcome, CycleParticipation, CycleStage, EvaluationKind
 from products.selectors import filter_cycle, participations_on
@@ -26,9 +27,9 @@ def product(reference_data):
     return ProductFactory()
 
 
-def register(product, year=2024, day=D(2024, 2, 1), **kwargs):
+def register(product, year=2024, day=None, **kwargs):
     return participation_register(product=product, user=office_user(), cycle_year=year,
-                                  registered_on=day, **kwargs)
+                                  registered_on=day or D(2024, 2, 1), **kwargs)
 
 
 def advance(participation, stage, day):
@@ -44,7 +45,8 @@ def test_stages_are_dated_in_order_and_kept_in_the_history(product):
     assert participation.kind == EvaluationKind.NEW
     assert (participation.registered_on, participation.plan_on,
             participation.district_round_on) == (D(2024, 2, 1), D(2024, 4, 10), D(2024, 9, 5))
-    assert participation.province_round_on is None and participation.is_open
+    assert participation.province_round_on is None
+    assert participation.is_open
     stages = [record.stage for record in participation.history.order_by("history_date")]
     assert stages == [CycleStage.REGISTERED, CycleStage.BUSINESS_PLAN, CycleStage.DISTRICT_ROUND]
 
@@ -60,7 +62,7 @@ def test_a_stage_may_be_skipped_but_never_gone_back_to(product):
 
 @pytest.mark.parametrize(("day", "message"), [
     (D(2024, 4, 30), "không được trước ngày 01/05/2024"),
-    (dt.date.today() + dt.timedelta(days=1), "không được sau ngày hôm nay"),
+    (timezone.localdate() + dt.timedelta(days=1), "không được sau ngày hôm nay"),
 ])
 def test_a_stage_date_before_the_last_one_or_in_the_future_is_refused(product, day, message):
     participation = register(product)
@@ -123,7 +125,8 @@ def test_recording_the_cycle_evaluation_closes_it_and_deleting_it_reopens_it(pro
 
     evaluation_delete(outcome.evaluation, user=office_user())
     participation.refresh_from_db()
-    assert participation.is_open and participation.evaluation is None
+    assert participation.is_open
+    assert participation.evaluation is None
     assert participation.stage == CycleStage.DISTRICT_ROUND
     assert participation.decided_on is None
 
@@ -158,7 +161,8 @@ def test_moving_an_evaluation_to_another_cycle_moves_the_closure(product):
                        note="")
     participation_2023.refresh_from_db()
     participation_2024.refresh_from_db()
-    assert participation_2023.is_open and participation_2023.evaluation is None
+    assert participation_2023.is_open
+    assert participation_2023.evaluation is None
     assert participation_2024.evaluation == evaluation
     assert participation_2024.outcome == CycleOutcome.RECOGNISED
 

@@ -106,7 +106,8 @@ def test_the_forecast_equals_the_hand_computation(history):
     # Na Rì has 5 new products that registered (all recognised): its own share, 1.0, there;
     # none reached a plan, so the province's 1/3 for R2. 0 + 1 × 1 + 1 × 1/3 = 1.3
     forecast = outlook.districts[na_ri.pk]
-    assert forecast.shares["dang_ky"][1] is True and forecast.shares["dang_ky"][0].share == 1
+    assert forecast.shares["dang_ky"][1] is True
+    assert forecast.shares["dang_ky"][0].share == 1
     assert forecast.shares["phuong_an"][1] is False
     assert forecast.value == 1.3
     # The province: 1 + 2 × 6/9 + 2 × 1/3 + 1 × 1/2 = 3.5
@@ -174,7 +175,8 @@ def test_each_funnel_number_equals_its_list(history, province_staff):
                        r'data-count="(\d+)"', html)
     assert len(cells) == 8 * 9  # 8 districts and the province, 8 positions
     shown = {(stage, code): int(count) for _, stage, code, count in cells}
-    assert shown[("dang_ky", "064")] == 1 and shown[("dang_ky", "")] == 2
+    assert shown[("dang_ky", "064")] == 1
+    assert shown[("dang_ky", "")] == 2
     assert shown[("cong_nhan", "064")] == 1
     for url, _stage, _code, count in cells:
         if int(count) or _code in ("", "064"):
@@ -190,7 +192,8 @@ def test_the_forecast_shows_beside_the_quota(history, province_staff):
     client = Client()
     client.force_login(province_staff)
     html = client.get("/dashboard/district/064/?year=2024").content.decode()
-    assert 'data-forecast="' in html and "Dự báo cuối năm" in html
+    assert 'data-forecast="' in html
+    assert "Dự báo cuối năm" in html
     assert re.search(r'data-in-cycle="3"', html)
 
 
