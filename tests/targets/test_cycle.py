@@ -225,3 +225,10 @@ def test_the_dashboard_cost_does_not_grow_with_participations(history, province_
     with CaptureQueriesContext(connection) as many:
         client.get("/dashboard/?year=2024")
     assert len(few) == len(many)
+
+
+def test_the_report_table_states_the_forecast(history):
+    out = io.StringIO()
+    call_command("indicator_report", "--year", "2024", stdout=out)
+    assert "Dự báo cuối năm (toàn tỉnh): 3,5; còn cần" in out.getvalue()
+    assert "đang trong chu trình 5 sản phẩm mới" in out.getvalue()

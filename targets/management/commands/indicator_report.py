@@ -64,3 +64,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {'Toàn tỉnh':<22} {_cell(indicator['quota']):>9} "
                 f"{_cell(indicator['actual']):>10} {_percent(indicator['ratio']):>7}")
+            if "forecast" in indicator:
+                forecast = indicator["forecast"]
+                value = f"{forecast['value']:.1f}".replace(".", ",")
+                self.stdout.write(
+                    f"  Dự báo cuối năm (toàn tỉnh): {value}; còn cần "
+                    f"{_cell(forecast['still_needed'])}; đang trong chu trình "
+                    f"{forecast['in_cycle']} sản phẩm mới.")
