@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from communications import services
 from communications.models import MediaItem, Outlet
 from ocop_portal.admin_services import ServiceAdmin
+from ocop_portal.forms import AdminModelForm
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
 MEDIA_ITEM_FIELDS = ("title", "kind", "outlet", "published_at", "url", "author", "district",
@@ -15,6 +16,7 @@ MEDIA_ITEM_FIELDS = ("title", "kind", "outlet", "published_at", "url", "author",
 
 @admin.register(Outlet)
 class OutletAdmin(ServiceAdmin):
+    form = AdminModelForm
     formfield_overrides = URL_FIELD
     list_display = ["name", "level", "website"]
     list_filter = ["level"]
@@ -30,6 +32,7 @@ class OutletAdmin(ServiceAdmin):
 
 @admin.register(MediaItem)
 class MediaItemAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    form = AdminModelForm
     formfield_overrides = URL_FIELD
     list_display = ["title", "kind", "outlet", "published_at", "district", "is_demo"]
     list_filter = ["kind", "outlet__level", "district", "is_demo"]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communications.models import MediaItem, MediaKind, Outlet
-from ocop_portal.forms import DateField
+from ocop_portal.forms import DateField, TextRulesMixin
 from ocop_portal.permissions import editable_districts, scope_to_user
 from products.models import Product
 from subjects.models import Subject
@@ -16,7 +16,7 @@ from subjects.models import Subject
 FIELD_ALIASES = {"published_at": "published_on"}
 
 
-class MediaItemForm(forms.ModelForm):
+class MediaItemForm(TextRulesMixin, forms.ModelForm):
     published_on = DateField(label="Ngày đăng")
     published_time = forms.TimeField(
         label="Giờ đăng", required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H"],
@@ -102,7 +102,7 @@ class MediaItemForm(forms.ModelForm):
             self.add_error(field if field in self.fields else None, errors)
 
 
-class OutletForm(forms.ModelForm):
+class OutletForm(TextRulesMixin, forms.ModelForm):
     website = forms.URLField(label="Trang web", required=False, assume_scheme="https")
 
     class Meta:

@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import District
 
 ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp"]
@@ -71,7 +74,8 @@ class MediaItem(models.Model):
                                       verbose_name="Sản phẩm được nhắc đến")
     subjects = models.ManyToManyField("subjects.Subject", blank=True, related_name="media_items",
                                       verbose_name="Chủ thể được nhắc đến")
-    note = models.TextField("Ghi chú", blank=True)
+    note = models.TextField("Ghi chú", blank=True, max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxCharactersValidator("Ghi chú")])
     attachment = models.FileField("Tệp đính kèm (PDF, ảnh chụp)", upload_to="media-items/%Y/%m/",
                                   blank=True, validators=[
                                       FileExtensionValidator(ATTACHMENT_EXTENSIONS,
@@ -93,6 +97,11 @@ class MediaItem(models.Model):
             models.UniqueConstraint(
                 fields=["url_key"], condition=~Q(url_key=""), name="media_item_url_unique",
                 violation_error_message="Đường dẫn này đã được ghi nhận cho một tin, bài khác.",
+            ),
+            models.CheckConstraint(
+                name="media_item_note_max_length",
+                condition=LessThanOrEqual(Length("note"), TEXT_MAX_LENGTH),
+                violation_error_message="Ghi chú tối đa 10.000 ký tự.",
             ),
         ]
         indexes = [models.Index(fields=["published_at"])]

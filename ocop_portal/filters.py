@@ -6,12 +6,21 @@ import django_filters
 from django.db.models import QuerySet
 
 from ocop_portal.drillthrough import DrillThrough, drill_through
+from ocop_portal.forms import use_portal_text_rules
 
 
 class StrictFilterSet(django_filters.FilterSet):
     """A filter set that lists nothing when a value is not acceptable (a district outside the
     user's reach, a malformed year), instead of silently dropping that filter and listing
     records the user did not ask for. The form shows what was wrong."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_portal_text_rules", False):
+            use_portal_text_rules(form)  # a NUL in the search box gets a Vietnamese message
+            form._portal_text_rules = True
+        return form
 
     def filter_queryset(self, queryset):
         if self.form.errors:

@@ -2,8 +2,85 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.utils.deconstruct import deconstructible
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+
+# The longest free text (a description, a note, a reason, a task's content) a record keeps:
+# pages of prose, far from the megabytes a mistaken paste can carry.
+TEXT_MAX_LENGTH = 10_000
+
+NUL_MESSAGE = ("Nội dung có ký tự không hợp lệ (ký tự NUL); hãy gõ lại hoặc dán dạng văn bản "
+               "thuần.")
+
+
+def thousands(number: int) -> str:
+    """10000 → "10.000", as numbers are written in Vietnamese."""
+    return f"{number:,}".replace(",", ".")
+
+
+def too_long_message(label, limit: int, length: int) -> str:
+    return (f"{label or 'Nội dung'} tối đa {thousands(limit)} ký tự "
+            f"(đã nhập {thousands(length)} ký tự).")
+
+
+@deconstructible
+class MaxCharactersValidator(MaxLengthValidator):
+    """At most `limit_value` characters, refused with the field's name and the length typed
+    (Django's own Vietnamese message names neither and writes 10000 for 10.000). Models put it on
+    their long text fields, whose max_length alone only the forms enforce."""
+
+    def __init__(self, label: str, limit_value: int = TEXT_MAX_LENGTH):
+        super().__init__(limit_value)
+        self.label = label
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise ValidationError(too_long_message(self.label, self.limit_value, length),
+                                  code=self.code)
+
+    def __eq__(self, other):
+        return (isinstance(other, MaxCharactersValidator) and self.label == other.label
+                and self.limit_value == other.limit_value)
+
+    def __hash__(self):
+        return hash((self.label, self.limit_value))
+
+
+def use_portal_text_rules(form: forms.BaseForm):
+    """Give every text field of a form the portal's messages: a NUL character and a text over
+    the field's maximum length are refused in Vietnamese, naming the field and the lengths."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        validators = [v for v in field.validators
+                      if not isinstance(v, MaxLengthValidator | ProhibitNullCharactersValidator)]
+        validators.append(ProhibitNullCharactersValidator(message=NUL_MESSAGE))
+        if field.max_length is not None:
+            validators.append(MaxCharactersValidator(str(field.label or "Nội dung"),
+                                                     int(field.max_length)))
+        field.validators = validators
+
+
+class TextRulesMixin:
+    """A form whose text fields follow the portal's rules (use_portal_text_rules): the back
+    office's forms and Django's own (login, password change) use it alone."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        use_portal_text_rules(self)
+
+
+def with_text_rules(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
+    """`form_class` with the portal's text rules, for forms defined elsewhere (Django's)."""
+    return type(form_class.__name__, (TextRulesMixin, form_class), {})
+
+
+class AdminModelForm(TextRulesMixin, forms.ModelForm):
+    """The back office's model forms: the admin's own widgets, the portal's text rules."""
 
 
 class DateInput(forms.DateInput):
@@ -37,10 +114,12 @@ def use_vietnamese_dates(form: forms.BaseForm):
 
 class PortalFormMixin:
     """The portal's forms: crispy rendering without its own <form> tag (the page template holds
-    it), and every date field read and shown as dd/mm/yyyy."""
+    it), every date field read and shown as dd/mm/yyyy, and every text field under the portal's
+    text rules (use_portal_text_rules)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         use_vietnamese_dates(self)
+        use_portal_text_rules(self)

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ocop_portal.forms import TEXT_MAX_LENGTH, thousands
 from ocop_portal.health import broker_status, database_status
 
 
@@ -16,3 +20,16 @@ def healthz(request):
     body = {"status": "ok" if database == "ok" else "error", "database": database,
             "broker": broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def bad_request(request, exception):
+    """The 400 page, in Vietnamese; a body over DATA_UPLOAD_MAX_MEMORY_SIZE is named as such, so
+    that the user knows to send less rather than to try again. Like Django's own handler, it shows
+    nothing else of the exception, and it never reads the request's body (reading it again would
+    raise again)."""
+    context = {
+        "too_big": isinstance(exception, RequestDataTooBig),
+        "limit_mb": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024),
+        "text_limit": thousands(TEXT_MAX_LENGTH),
+    }
+    return HttpResponseBadRequest(loader.render_to_string("400.html", context, request))

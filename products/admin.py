@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from ocop_portal.forms import AdminModelForm
 from products import services
 from products.models import (
     Certificate,
@@ -54,6 +55,7 @@ class TraceabilityInline(ReadOnlyInline):
 
 @admin.register(Product)
 class ProductAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    form = AdminModelForm
     list_display = ("name", "subject", "district", "group", "current_certificate",
                     "is_demo")
     list_filter = ("district", "group__criteria_version", "is_demo")
@@ -76,6 +78,7 @@ class ProductAdmin(ServiceAdmin, SimpleHistoryAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    form = AdminModelForm
     list_display = ("product", "cycle_year", "kind", "level", "total_score", "stars",
                     "decision_number", "decision_date")
     list_filter = ("cycle_year", "stars", "level", "kind", "criteria_version",

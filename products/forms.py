@@ -10,13 +10,15 @@ from ocop_portal.domain import (
     STAR_BAND_LABELS,
     STAR_BANDS,
 )
-from ocop_portal.forms import PortalFormMixin
+from ocop_portal.forms import TEXT_MAX_LENGTH, PortalFormMixin
 from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts, scope_to_user
 from products import rules
 from products.models import (
     OPEN_STAGES,
     QD_148_EFFECTIVE,
+    STAGE_ORDER,
+    WITHDRAWAL_REASON_MAX_LENGTH,
     CriteriaVersion,
     CycleStage,
     EvaluationKind,
@@ -109,7 +111,7 @@ class EvaluationForm(PortalFormMixin, forms.Form):
     criteria_version = forms.ChoiceField(
         label="Bộ tiêu chí", required=False,
         choices=[("", "Theo ngày quyết định"), *CriteriaVersion.choices])
-    note = forms.CharField(label="Ghi chú", required=False,
+    note = forms.CharField(label="Ghi chú", required=False, max_length=TEXT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     # What the page's script needs to add the parts up as they are typed (read by the template
@@ -152,7 +154,8 @@ class TraceabilityForm(PortalFormMixin, forms.ModelForm):
 class CertificateRevokeForm(PortalFormMixin, forms.Form):
     revoked_on = forms.DateField(label="Ngày thu hồi")
     decision = forms.CharField(label="Số quyết định thu hồi", max_length=100)
-    reason = forms.CharField(label="Lý do thu hồi", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label="Lý do thu hồi", max_length=TEXT_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ParticipationForm(PortalFormMixin, forms.Form):
@@ -179,10 +182,25 @@ class ParticipationAdvanceForm(PortalFormMixin, forms.Form):
                               choices=[(s.value, s.label) for s in OPEN_STAGES[1:]])
     on = forms.DateField(label="Ngày chuyển")
 
+    def __init__(self, *args, participation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if participation is not None:
+            # Only the stages after the current one; the next is the likely one.
+            later = [s for s in OPEN_STAGES
+                     if STAGE_ORDER.index(s) > STAGE_ORDER.index(participation.stage)]
+            self.fields["stage"].choices = [(s.value, s.label) for s in later]
+            if later:
+                self.fields["stage"].initial = later[0].value
+        self.fields["on"].initial = timezone.localdate()
+
 
 class ParticipationWithdrawForm(PortalFormMixin, forms.Form):
     on = forms.DateField(label="Ngày rút")
-    reason = forms.CharField(label="Lý do", max_length=2000,
+    reason = forms.CharField(label="Lý do", max_length=WITHDRAWAL_REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text="Ví dụ: chủ thể xin rút, ý tưởng hoặc phương án không "
                                        "được chấp nhận.")
+
+    def __init__(self, *args, participation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].initial = timezone.localdate()

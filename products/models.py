@@ -7,10 +7,13 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps
+from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District
 from subjects.models import YEAR_VALIDATORS, Subject
 
@@ -73,7 +76,8 @@ class Product(CommuneInDistrictMixin, models.Model):
                                 null=True, blank=True, verbose_name="Xã/Phường/Thị trấn sản xuất")
     first_cycle_year = models.PositiveSmallIntegerField(
         "Năm tham gia chu trình", null=True, blank=True, validators=YEAR_VALIDATORS)
-    description = models.TextField("Mô tả sản phẩm", blank=True)
+    description = models.TextField("Mô tả sản phẩm", blank=True, max_length=TEXT_MAX_LENGTH,
+                                   validators=[MaxCharactersValidator("Mô tả sản phẩm")])
     photo = models.ImageField("Ảnh sản phẩm", upload_to="products/%Y/", blank=True)
     # The latest certificate (by validity start); kept by products.services, never typed in.
     current_certificate = models.OneToOneField(
@@ -95,6 +99,10 @@ class Product(CommuneInDistrictMixin, models.Model):
             models.UniqueConstraint(fields=["subject", "name_key"],
                                     name="product_name_unique_per_subject",
                                     violation_error_message="Chủ thể này đã có sản phẩm cùng tên."),
+            models.CheckConstraint(
+                name="product_description_max_length",
+                condition=LessThanOrEqual(Length("description"), TEXT_MAX_LENGTH),
+                violation_error_message="Mô tả sản phẩm tối đa 10.000 ký tự."),
         ]
         indexes = [models.Index(fields=["district", "name"])]
 
@@ -145,7 +153,8 @@ class Evaluation(models.Model):
                                           blank=True)
     criteria_version = models.CharField("Bộ tiêu chí", max_length=10,
                                         choices=CriteriaVersion.choices)
-    note = models.TextField("Ghi chú", blank=True)
+    note = models.TextField("Ghi chú", blank=True, max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxCharactersValidator("Ghi chú")])
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                    null=True, blank=True, editable=False, related_name="+")
@@ -173,6 +182,10 @@ class Evaluation(models.Model):
                 fields=["product", "decision_number"], condition=~Q(decision_number=""),
                 name="evaluation_decision_unique_per_product",
                 violation_error_message="Sản phẩm này đã có đánh giá với số quyết định này."),
+            models.CheckConstraint(
+                name="evaluation_note_max_length",
+                condition=LessThanOrEqual(Length("note"), TEXT_MAX_LENGTH),
+                violation_error_message="Ghi chú tối đa 10.000 ký tự."),
         ]
         indexes = [models.Index(fields=["decision_date"])]
 
@@ -222,6 +235,10 @@ CYCLE_POSITIONS = [(stage.value, stage.label) for stage in OPEN_STAGES] + [
     (outcome.value, outcome.label) for outcome in CycleOutcome if outcome != CycleOutcome.OPEN]
 
 
+# A withdrawal's reason is a sentence or two, not a report: shorter than the other free texts.
+WITHDRAWAL_REASON_MAX_LENGTH = 2000
+
+
 class CycleParticipation(models.Model):
     """A product taking part in the OCOP cycle of one year (as a new product, for an upgrade or
     a re-evaluation): the day it reached each stage, and how it ended. Recording the cycle's
@@ -246,7 +263,9 @@ class CycleParticipation(models.Model):
     evaluation = models.OneToOneField(Evaluation, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="participation",
                                       verbose_name="Kết quả đánh giá")
-    withdrawal_reason = models.TextField("Lý do rút", blank=True, max_length=2000)
+    withdrawal_reason = models.TextField(
+        "Lý do rút", blank=True, max_length=WITHDRAWAL_REASON_MAX_LENGTH,
+        validators=[MaxCharactersValidator("Lý do rút", WITHDRAWAL_REASON_MAX_LENGTH)])
     created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("Cập nhật lúc", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -264,6 +283,11 @@ class CycleParticipation(models.Model):
                 condition=Q(outcome=CycleOutcome.OPEN, ended_on__isnull=True)
                 | (~Q(outcome=CycleOutcome.OPEN) & Q(ended_on__isnull=False)),
                 violation_error_message="Tham gia đã kết thúc phải có ngày kết thúc."),
+            models.CheckConstraint(
+                name="participation_withdrawal_reason_max_length",
+                condition=LessThanOrEqual(Length("withdrawal_reason"),
+                                          WITHDRAWAL_REASON_MAX_LENGTH),
+                violation_error_message="Lý do rút tối đa 2.000 ký tự."),
         ]
         indexes = [models.Index(fields=["cycle_year", "outcome"])]
 
@@ -326,7 +350,9 @@ class Certificate(models.Model):
     superseded_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
                                       related_name="supersedes", verbose_name="Thay thế bởi")
     revocation_decision = models.CharField("Quyết định thu hồi", max_length=100, blank=True)
-    revocation_reason = models.TextField("Lý do thu hồi", blank=True)
+    revocation_reason = models.TextField(
+        "Lý do thu hồi", blank=True, max_length=TEXT_MAX_LENGTH,
+        validators=[MaxCharactersValidator("Lý do thu hồi")])
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
@@ -340,6 +366,10 @@ class Certificate(models.Model):
             models.CheckConstraint(name="certificate_dates_in_order",
                                    condition=Q(valid_to__gt=F("valid_from")),
                                    violation_error_message="Ngày hết hạn phải sau ngày cấp."),
+            models.CheckConstraint(
+                name="certificate_revocation_reason_max_length",
+                condition=LessThanOrEqual(Length("revocation_reason"), TEXT_MAX_LENGTH),
+                violation_error_message="Lý do thu hồi tối đa 10.000 ký tự."),
         ]
         indexes = [models.Index(fields=["status", "valid_to"])]
 

@@ -45,6 +45,12 @@ def _product_keys(product: Product):
     product.search_text = search_key(product.name, product.subject.name)
 
 
+def _refuse_future(field: str, day: dt.date | None, what: str) -> None:
+    """The day something happened (a certification, a revocation) is not ahead."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
+
+
 def _check_subject_scope(user, subject):
     # The producer must be one the user may work with, so that an officer cannot attach a
     # product to another district's producer by forging the form.
@@ -321,6 +327,7 @@ def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, d
     require_edit_district(user, certificate.product.district_id)
     if certificate.status == CertificateStatus.REVOKED:
         raise ValidationError("Giấy chứng nhận này đã bị thu hồi.")
+    _refuse_future("revoked_on", revoked_on, "Ngày thu hồi")
     if revoked_on < certificate.valid_from:
         raise ValidationError({"revoked_on": "Ngày thu hồi không được trước ngày cấp."})
     certificate.status = CertificateStatus.REVOKED
@@ -351,6 +358,7 @@ def quality_certification_add(*, product: Product, user: User, standard: str, is
                               number: str = "", issuer: str = "") -> QualityCertification:
     """Record a quality-management standard certified for a product."""
     require_edit_district(user, product.district_id)
+    _refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
     certification = QualityCertification(
         product=product, standard=standard, standard_detail=standard_detail, number=number,
         issuer=issuer, issued_on=issued_on, expires_on=expires_on)
@@ -364,6 +372,8 @@ def traceability_add(*, product: Product, user: User, system: str, started_on: d
                      code: str = "", ended_on: dt.date | None = None) -> Traceability:
     """Record traceability put in place for a product."""
     require_edit_district(user, product.district_id)
+    # The end may be planned ahead (a stamp contract to a date); the start has happened.
+    _refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
     record = Traceability(product=product, system=system, code=code, started_on=started_on,
                           ended_on=ended_on)
     record.full_clean()
@@ -535,7 +545,15 @@ def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
     evaluation = max(product.evaluations.filter(cycle_year=cycle_year),
                      key=_evaluation_order, default=None)
     if evaluation is not None:
-        day = evaluation.decision_date or max(participation.last_day, timezone.localdate())
+        stages = [getattr(participation, STAGE_DATE_FIELDS[s]) for s in OPEN_STAGES]
+        latest = max(day for day in stages if day)
+        if evaluation.decision_date and evaluation.decision_date < latest:
+            # Dates out of order would leave the product out of every pipeline before today.
+            raise ValidationError({"decision_date": (
+                f"Ngày quyết định {evaluation.decision_date:%d/%m/%Y} trước ngày "
+                f"{latest:%d/%m/%Y} đã ghi cho một giai đoạn của chu trình {cycle_year}; hãy "
+                "sửa ngày các giai đoạn của sản phẩm trước.")})
+        day = evaluation.decision_date or max(latest, timezone.localdate())
         values = {
             "stage": CycleStage.DECISION, "decided_on": day, "ended_on": day,
             "outcome": (CycleOutcome.RECOGNISED if evaluation.is_recognised

@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from ocop_portal.forms import AdminModelForm
 from subjects import services
 from subjects.forms import SubjectForm
 from subjects.models import Linkage, Subject, SupportRecord
@@ -23,6 +24,7 @@ class SupportRecordInline(ReadOnlyInline):
 
 @admin.register(Subject)
 class SubjectAdmin(ServiceAdmin, SimpleHistoryAdmin):
+    form = AdminModelForm
     list_display = ("name", "subject_type", "district", "registration_number",
                     "first_year_in_programme", "is_demo")
     list_filter = ("subject_type", "district", "first_year_in_programme", "female_led",

@@ -5,9 +5,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.domain import RECORD_YEAR_RANGE
+from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District, WebURLField
 
 
@@ -57,8 +60,11 @@ class Subject(CommuneInDistrictMixin, models.Model):
     workers_local = models.PositiveIntegerField("Lao động địa phương", null=True, blank=True)
     female_led = models.BooleanField("Do phụ nữ làm chủ", default=False)
     ethnic_minority = models.BooleanField("Chủ thể là người dân tộc thiểu số", default=False)
-    main_markets = models.TextField("Thị trường, kênh phân phối chính", blank=True)
-    note = models.TextField("Ghi chú", blank=True)
+    main_markets = models.TextField(
+        "Thị trường, kênh phân phối chính", blank=True, max_length=TEXT_MAX_LENGTH,
+        validators=[MaxCharactersValidator("Thị trường, kênh phân phối chính")])
+    note = models.TextField("Ghi chú", blank=True, max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxCharactersValidator("Ghi chú")])
     is_demo = models.BooleanField("Dữ liệu mẫu", default=False, editable=False)
 
     # Folded keys (see ocop_portal.text): search ignoring diacritics, duplicate detection.
@@ -91,6 +97,14 @@ class Subject(CommuneInDistrictMixin, models.Model):
                     "Số lao động địa phương không được lớn hơn tổng số lao động."
                 ),
             ),
+            models.CheckConstraint(
+                name="subject_texts_max_length",
+                condition=Q(LessThanOrEqual(Length("main_markets"), TEXT_MAX_LENGTH),
+                            LessThanOrEqual(Length("note"), TEXT_MAX_LENGTH)),
+                violation_error_message=(
+                    "Thị trường, kênh phân phối chính và ghi chú tối đa 10.000 ký tự mỗi mục."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["district", "name"])]
 
@@ -117,7 +131,8 @@ class Linkage(models.Model):
     valid_to = models.DateField("Hiệu lực đến", null=True, blank=True,
                                 help_text="Để trống nếu hợp đồng không thời hạn.")
     households = models.PositiveIntegerField("Số hộ tham gia", null=True, blank=True)
-    note = models.TextField("Ghi chú", blank=True)
+    note = models.TextField("Ghi chú", blank=True, max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxCharactersValidator("Ghi chú")])
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -130,7 +145,12 @@ class Linkage(models.Model):
                 name="linkage_dates_in_order",
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 violation_error_message="Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
-            )
+            ),
+            models.CheckConstraint(
+                name="linkage_note_max_length",
+                condition=LessThanOrEqual(Length("note"), TEXT_MAX_LENGTH),
+                violation_error_message="Ghi chú tối đa 10.000 ký tự.",
+            ),
         ]
 
     def __str__(self):
@@ -151,7 +171,8 @@ class SupportRecord(models.Model):
                                 verbose_name="Chủ thể")
     kind = models.CharField("Loại hỗ trợ", max_length=20, choices=Kind.choices)
     date = models.DateField("Ngày hỗ trợ")
-    content = models.TextField("Nội dung hỗ trợ")
+    content = models.TextField("Nội dung hỗ trợ", max_length=TEXT_MAX_LENGTH,
+                               validators=[MaxCharactersValidator("Nội dung hỗ trợ")])
     amount = models.DecimalField("Kinh phí (đồng)", max_digits=15, decimal_places=0, null=True,
                                  blank=True, validators=[MinValueValidator(0)])
     funding_source = models.CharField("Nguồn kinh phí", max_length=255, blank=True)
@@ -168,6 +189,9 @@ class SupportRecord(models.Model):
             models.CheckConstraint(name="support_amount_not_negative",
                                    condition=Q(amount__isnull=True) | Q(amount__gte=0),
                                    violation_error_message="Kinh phí không được âm."),
+            models.CheckConstraint(name="support_content_max_length",
+                                   condition=LessThanOrEqual(Length("content"), TEXT_MAX_LENGTH),
+                                   violation_error_message="Nội dung hỗ trợ tối đa 10.000 ký tự."),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
@@ -81,6 +82,12 @@ def _subject_keys(subject: Subject):
                                      subject.legal_representative, subject.phone)
 
 
+def _refuse_future(field: str, day: dt.date | None, what: str) -> None:
+    """The day something happened (a registration, a signature, a support) is not ahead."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
+
+
 def _guard_duplicate(subject: Subject):
     duplicate = subject_find_duplicate(
         name=subject.name, district=subject.district_id,
@@ -95,6 +102,7 @@ def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) 
     subject = Subject(is_demo=is_demo)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
+    _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
@@ -110,6 +118,7 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
     require_edit_district(user, subject.district_id)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
+    _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
@@ -125,6 +134,7 @@ def linkage_add(*, subject: Subject, user: User, partner: str, valid_from: dt.da
                 households: int | None = None, note: str = "") -> Linkage:
     """Record a production or sales linkage contract of a producer."""
     require_edit_district(user, subject.district_id)
+    _refuse_future("contract_date", contract_date, "Ngày ký hợp đồng")
     linkage = Linkage(subject=subject, kind=kind, partner=partner,
                       contract_number=contract_number, contract_date=contract_date,
                       valid_from=valid_from, valid_to=valid_to, households=households, note=note)
@@ -139,6 +149,7 @@ def support_record_add(*, subject: Subject, user: User, kind: str, date: dt.date
                        amount: Decimal | None = None, funding_source: str = "") -> SupportRecord:
     """Record support given to a producer (consolidation, a new subject's start, ...)."""
     require_edit_district(user, subject.district_id)
+    _refuse_future("date", date, "Ngày hỗ trợ")
     record = SupportRecord(subject=subject, kind=kind, date=date, content=content, amount=amount,
                            funding_source=funding_source, created_by=user if user.pk else None)
     record.full_clean()

@@ -6,7 +6,7 @@ import datetime as dt
 from django import forms
 
 from ocop_portal.domain import RECORD_YEAR_RANGE
-from ocop_portal.forms import PortalFormMixin
+from ocop_portal.forms import PortalFormMixin, TextRulesMixin
 from targets.models import PlanTask, PlanTaskUpdate, TaskStatus
 
 TOTAL = "tinh"
@@ -36,7 +36,7 @@ def year_asked(params, *, years=None) -> int | None:
     return form.cleaned_data["year"] if form.is_valid() else None
 
 
-class QuotaTableForm(forms.Form):
+class QuotaTableForm(TextRulesMixin, forms.Form):
     """The quotas of one part of the plan: a row per district and the provincial total, a
     column per indicator; blank means no quota. A reason is required to save."""
 

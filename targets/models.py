@@ -11,10 +11,13 @@ from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import District
 from subjects.models import YEAR_VALIDATORS
 
@@ -56,13 +59,24 @@ class Indicator(models.Model):
         "Phụ lục", choices=Appendix.choices, null=True, blank=True,
         help_text="Để trống nếu chỉ tiêu không chia theo huyện.")
     position = models.PositiveSmallIntegerField("Thứ tự", default=0)
-    definition = models.TextField("Nội dung chỉ tiêu trong kế hoạch")
-    counting_rule = models.TextField("Cách đếm")
+    definition = models.TextField(
+        "Nội dung chỉ tiêu trong kế hoạch", max_length=TEXT_MAX_LENGTH,
+        validators=[MaxCharactersValidator("Nội dung chỉ tiêu trong kế hoạch")])
+    counting_rule = models.TextField("Cách đếm", max_length=TEXT_MAX_LENGTH,
+                                     validators=[MaxCharactersValidator("Cách đếm")])
 
     class Meta:
         verbose_name = "Chỉ tiêu"
         verbose_name_plural = "Chỉ tiêu"
         ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                name="indicator_texts_max_length",
+                condition=Q(LessThanOrEqual(Length("definition"), TEXT_MAX_LENGTH),
+                            LessThanOrEqual(Length("counting_rule"), TEXT_MAX_LENGTH)),
+                violation_error_message=("Nội dung chỉ tiêu và cách đếm tối đa 10.000 ký tự mỗi "
+                                         "mục.")),
+        ]
 
     def __str__(self):
         return self.name
@@ -129,9 +143,13 @@ class PlanTask(models.Model):
     number = models.PositiveSmallIntegerField("Số thứ tự nội dung",
                                               validators=[MinValueValidator(1)])
     title = models.CharField("Tên nội dung", max_length=500)
-    content = models.TextField("Nội dung chi tiết", blank=True)
-    lead_units = models.TextField("Đơn vị chủ trì")
-    cooperating_units = models.TextField("Đơn vị phối hợp", blank=True)
+    content = models.TextField("Nội dung chi tiết", blank=True, max_length=TEXT_MAX_LENGTH,
+                               validators=[MaxCharactersValidator("Nội dung chi tiết")])
+    lead_units = models.TextField("Đơn vị chủ trì", max_length=TEXT_MAX_LENGTH,
+                                  validators=[MaxCharactersValidator("Đơn vị chủ trì")])
+    cooperating_units = models.TextField(
+        "Đơn vị phối hợp", blank=True, max_length=TEXT_MAX_LENGTH,
+        validators=[MaxCharactersValidator("Đơn vị phối hợp")])
     deadline = models.DateField("Thời hạn hoàn thành", null=True, blank=True,
                                 help_text="Để trống nếu thực hiện thường xuyên.")
     status = models.CharField("Trạng thái", max_length=20, choices=TaskStatus.choices,
@@ -149,6 +167,13 @@ class PlanTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_task_number_unique",
                                     violation_error_message="Kế hoạch đã có nội dung số này."),
+            models.CheckConstraint(
+                name="plan_task_texts_max_length",
+                condition=Q(LessThanOrEqual(Length("content"), TEXT_MAX_LENGTH),
+                            LessThanOrEqual(Length("lead_units"), TEXT_MAX_LENGTH),
+                            LessThanOrEqual(Length("cooperating_units"), TEXT_MAX_LENGTH)),
+                violation_error_message=("Nội dung chi tiết, đơn vị chủ trì và đơn vị phối hợp "
+                                         "tối đa 10.000 ký tự mỗi mục.")),
         ]
 
     def __str__(self):
@@ -173,7 +198,8 @@ class PlanTaskUpdate(models.Model):
     task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="updates",
                              verbose_name="Nội dung")
     date = models.DateField("Ngày")
-    note = models.TextField("Tiến độ, kết quả")
+    note = models.TextField("Tiến độ, kết quả", max_length=TEXT_MAX_LENGTH,
+                            validators=[MaxCharactersValidator("Tiến độ, kết quả")])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                editable=False, related_name="+", verbose_name="Người cập nhật")
     created_at = models.DateTimeField("Ghi lúc", auto_now_add=True)
@@ -182,6 +208,12 @@ class PlanTaskUpdate(models.Model):
         verbose_name = "Cập nhật tiến độ"
         verbose_name_plural = "Cập nhật tiến độ"
         ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="plan_task_update_note_max_length",
+                condition=LessThanOrEqual(Length("note"), TEXT_MAX_LENGTH),
+                violation_error_message="Tiến độ, kết quả tối đa 10.000 ký tự."),
+        ]
 
     def __str__(self):
         return f"{self.task.number} – {self.date:%d/%m/%Y}"
