@@ -169,3 +169,43 @@ class User(AbstractUser):
     @property
     def can_download_appendix(self):
         return self.effective_role in (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)
+
+
+class Job(models.Model):
+    """A background job a service asked for. It is written in the asking transaction, so it
+    survives a broker that is down; it is dispatched to the queue once that transaction commits,
+    and `requeue_jobs` dispatches again what is still waiting or has stalled (a killed worker).
+    The tasks it runs are idempotent, so a second dispatch leaves one result."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Chờ hàng đợi"
+        QUEUED = "queued", "Đã vào hàng đợi"
+        RUNNING = "running", "Đang chạy"
+        DONE = "done", "Xong"
+        FAILED = "failed", "Không thành công"
+
+    task = models.CharField("Tác vụ", max_length=200)
+    args = models.JSONField("Tham số", default=list, blank=True)
+    # The task and its first argument (the record's id): what a page looks up.
+    key = models.CharField("Khoá", max_length=255, db_index=True)
+    status = models.CharField("Trạng thái", max_length=10, choices=Status.choices,
+                              default=Status.WAITING)
+    attempts = models.PositiveSmallIntegerField("Số lần đưa vào hàng đợi", default=0)
+    created_at = models.DateTimeField("Tạo lúc", auto_now_add=True)
+    dispatched_at = models.DateTimeField("Đưa vào hàng đợi lúc", null=True, blank=True)
+    started_at = models.DateTimeField("Bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("Kết thúc lúc", null=True, blank=True)
+    error = models.TextField("Lỗi", blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = "Việc chạy nền"
+        verbose_name_plural = "Việc chạy nền"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "dispatched_at"])]
+
+    def __str__(self):
+        return f"{self.task}({', '.join(map(str, self.args))}) – {self.get_status_display()}"
+
+    @property
+    def celery_id(self) -> str:
+        return f"ocop-job-{self.pk}"

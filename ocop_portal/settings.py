@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,7 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ocop_portal.middleware.PrivatePagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes comes last so that it sees the outcome of the login attempt.
     "axes.middleware.AxesMiddleware",
@@ -189,12 +193,24 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue at once instead of being lost.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every task has limits (the tasks set tighter ones): past the soft limit a task marks its record
+# failed with the reason; the hard limit kills it.
+CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+CELERY_TASK_TIME_LIMIT = 11 * 60
+# Redis redelivers a task not acknowledged within the visibility timeout (a killed worker): it
+# must outlast the longest hard limit (the import, 16 minutes), or a slow task would run twice.
+# A broker that is down is noticed within seconds, so that a request never hangs on it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 20 * 60, "socket_connect_timeout": 3,
+                                   "socket_timeout": 5, "max_retries": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Task modules outside the apps' tasks.py, which autodiscovery does not find.
-CELERY_IMPORTS = ["products.imports.tasks"]
+CELERY_IMPORTS = ["products.imports.tasks", "ocop_portal.tasks"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "daily-certificate-check": {
@@ -204,6 +220,11 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-report": {
         "task": "targets.tasks.monthly_report_for_previous_month",
         "schedule": crontab(day_of_month=1, hour=7, minute=0),
+    },
+    # Jobs that waited for the queue (the broker was down) or stalled (a killed worker).
+    "requeue-jobs": {
+        "task": "ocop_portal.tasks.requeue_jobs_task",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -224,6 +245,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who receives the province office's notices (certificate expiry) and the monthly report.
 PROVINCE_OFFICE_EMAILS = env.list("PROVINCE_OFFICE_EMAILS", default=[])
 REPORT_RECIPIENTS = env.list("REPORT_RECIPIENTS", default=[])
+
+# Content-Security-Policy (django-csp): every script, style, image and font from the portal
+# itself (the vendored Bootstrap and Chart.js included), no inline script, no plugins, no
+# framing, and forms posting only here. Bootstrap's icons in its CSS are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # Security with debug off: secure cookies, HSTS, SSL redirect (turn off when a proxy does it).
 SESSION_COOKIE_HTTPONLY = True

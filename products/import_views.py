@@ -5,6 +5,7 @@ them."""
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ocop_portal import jobs
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import require_write
 from products.import_forms import ImportUploadForm
@@ -13,6 +14,7 @@ from products.imports.batches import (
     import_batch_confirm,
     import_batch_get_for_user,
     import_batch_list_for_user,
+    import_batch_retry,
     import_batch_upload,
 )
 from products.imports.columns import COLUMNS
@@ -22,6 +24,8 @@ from products.models import ImportBatch
 # A page lists this many rows and issues per table at most; the counts above stay exact.
 SHOWN_ROWS = 1000
 RECENT_BATCHES = 10
+TASKS = {ImportBatch.Status.CHECKING: "products.imports.tasks.import_batch_check_task",
+         ImportBatch.Status.IMPORTING: "products.imports.tasks.import_batch_apply_task"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,6 +54,8 @@ def import_detail(request, pk):
         "batch": batch,
         "report": report,
         "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and report.ok,
+        "can_retry": batch.status == ImportBatch.Status.FAILED and bool(batch.content),
+        "waiting": batch.status in TASKS and jobs.is_waiting(TASKS[batch.status], batch.pk),
         "shown_rows": SHOWN_ROWS,
         "errors": report.errors[:SHOWN_ROWS],
         "warnings": report.warnings[:SHOWN_ROWS],
@@ -63,6 +69,14 @@ def import_confirm(request, pk):
     require_write(request.user)
     batch = import_batch_get_for_user(request.user, pk)
     import_batch_confirm(batch, user=request.user)
+    return redirect("products:import_detail", pk=batch.pk)
+
+
+@require_POST
+def import_retry(request, pk):
+    require_write(request.user)
+    batch = import_batch_get_for_user(request.user, pk)
+    import_batch_retry(batch, user=request.user)
     return redirect("products:import_detail", pk=batch.pk)
 
 

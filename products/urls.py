@@ -24,4 +24,5 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/<int:pk>/retry/", import_views.import_retry, name="import_retry"),
 ]

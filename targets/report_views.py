@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ocop_portal import jobs
 from ocop_portal.excel import XLSX_CONTENT_TYPE, xlsx_response
 from ocop_portal.permissions import require_plan_manager
 from targets import reports, selectors
@@ -17,6 +18,9 @@ from targets.forms import MonthlyReportForm, YearForm, year_asked
 from targets.models import ReportStatus
 
 PAGE_SIZE = 24
+BUILD_TASK = "targets.tasks.monthly_report_generate"
+QUEUE_DOWN = ("Hàng đợi xử lý nền tạm thời không hoạt động; báo cáo sẽ được lập tự động khi hàng "
+              "đợi hoạt động lại, không cần yêu cầu lại.")
 
 
 def _years() -> tuple[list[int], list]:
@@ -42,10 +46,15 @@ def report_list(request):
             _say_what_happened(request, report)
             return redirect("reports:list")
     page_obj = Paginator(monthly_reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    waiting = jobs.waiting_records(BUILD_TASK, [
+        r.pk for r in page_obj.object_list if r.status == ReportStatus.QUEUED])
+    for report in page_obj.object_list:
+        report.waiting_for_queue = report.pk in waiting
     return render(request, "targets/report_list.html", {
         "page_obj": page_obj, "reports": page_obj.object_list, "form": form,
         "year_form": YearForm(initial={"year": years[0]}, years=years) if years else None,
         "appendices": APPENDICES, "can_manage": request.user.can_manage_plan,
+        "queue_down": QUEUE_DOWN,
         "busy": any(r.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
                     for r in page_obj.object_list),
     })
@@ -59,6 +68,9 @@ def _say_what_happened(request, report):
     elif report.status == ReportStatus.FAILED:
         messages.error(request, f"Lập báo cáo tháng {report.label} không thành công: "
                                 f"{report.error}")
+    elif jobs.is_waiting(BUILD_TASK, report.pk):
+        messages.warning(request, f"Đã ghi nhận yêu cầu lập báo cáo tháng {report.label} (lần "
+                                  f"{report.version}). {QUEUE_DOWN}")
     else:
         messages.info(request, f"Đã đưa báo cáo tháng {report.label} (lần {report.version}) vào "
                                "hàng đợi; trang sẽ tự cập nhật khi lập xong.")

@@ -11,6 +11,7 @@ import logging
 import re
 from smtplib import SMTPException
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -84,6 +85,8 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
         content = workbook_bytes(month_workbook(figures, generated_at=generated_at))
         report, old_name = _store(report_id, content=content, summary=month_summary(figures),
                                   generated_at=generated_at)
+    except SoftTimeLimitExceeded:
+        raise  # the task says why, in words
     except Exception as error:
         # Whatever went wrong, the page must say so rather than show "running" for ever.
         logger.exception("Lập báo cáo tháng %s không thành công", report.month)
@@ -97,6 +100,13 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
     if old_name and old_name != report.file.name:
         report.file.storage.delete(old_name)
     return report
+
+
+def monthly_report_fail(*, report_id: int, reason: str) -> MonthlyReport | None:
+    """Mark a report whose build was stopped (its time limit) failed, with the reason."""
+    MonthlyReport.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+        status=ReportStatus.FAILED, error=reason[:ERROR_LENGTH])
+    return MonthlyReport.objects.filter(pk=report_id).first()
 
 
 @transaction.atomic

@@ -101,6 +101,37 @@ def import_batch_apply(batch_id: int) -> None:
 
 
 @transaction.atomic
+def import_batch_stop(batch_id: int, *, minutes: int) -> None:
+    """A check or an import stopped at its time limit (nothing was saved: its transaction was
+    rolled back): the batch fails with the reason, keeping its file so it can be checked again."""
+    batch = (ImportBatch.objects.select_for_update()
+             .filter(pk=batch_id, status__in=[Status.CHECKING, Status.IMPORTING]).first())
+    if batch is None:
+        return
+    step = "Kiểm tra" if batch.status == Status.CHECKING else "Nhập"
+    report = ImportReport.from_dict(batch.summary) if batch.summary else ImportReport(
+        filename=batch.filename)
+    report.errors = []
+    report.error(f"{step} tệp quá thời gian cho phép ({minutes} phút) nên đã dừng; chưa có gì "
+                 "được lưu. Hãy bấm “Kiểm tra lại”; nếu vẫn quá thời gian, hãy chia tệp thành "
+                 "nhiều tệp nhỏ hơn.")
+    batch.status, batch.summary = Status.FAILED, report.to_dict()
+    batch.save(update_fields=["status", "summary", "updated_at"])
+
+
+@transaction.atomic
+def import_batch_retry(batch: ImportBatch, *, user: User) -> ImportBatch:
+    """Check again a batch that stopped at its time limit (its file was kept)."""
+    require_write(user)
+    updated = ImportBatch.objects.filter(pk=batch.pk, user=user, status=Status.FAILED).exclude(
+        content=b"").update(status=Status.CHECKING, summary={}, updated_at=timezone.now())
+    if updated:
+        enqueue_on_commit("products.imports.tasks.import_batch_check_task", batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+@transaction.atomic
 def import_file(*, user, name: str, content: bytes, dry_run: bool) -> ImportReport:
     """Import a workbook in one step (the management command); a saved import is recorded."""
     report = run_import(name=name, content=content, user=user, dry_run=dry_run)
