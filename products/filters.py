@@ -62,8 +62,11 @@ class ProductFilter(DrillThroughFilterSet):
     cycle = django_filters.NumberFilter(
         label="Chu trình năm", method="keep",
         widget=forms.NumberInput(attrs={"min": FIRST_PROGRAMME_YEAR, "max": RECORD_YEAR_RANGE[1]}))
-    stage = django_filters.ChoiceFilter(label="Giai đoạn trong chu trình", choices=STAGE_CHOICES,
-                                        method="keep", empty_label="Tất cả")
+    stage = django_filters.ChoiceFilter(
+        label="Giai đoạn trong chu trình", choices=STAGE_CHOICES, method="keep",
+        empty_label="Tất cả", error_messages={
+            "invalid_choice": "Giai đoạn “%(value)s” không có trong chu trình OCOP; hãy chọn "
+                              "một giai đoạn trong danh sách."})
     cycle_kind = django_filters.ChoiceFilter(label="Hình thức tham gia",
                                              choices=EvaluationKind.choices, method="keep",
                                              empty_label="Tất cả")

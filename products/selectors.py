@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from simple_history.models import DeletedObject
 
 from ocop_portal.permissions import can_view_district, scope_to_user
 from products import rules
@@ -63,17 +64,18 @@ def product_detail(product: Product, user) -> dict:
                      if can_view_district(user, subject.district_id) else []),
         "participations": list(product.participations.select_related("evaluation")
                                .order_by("-cycle_year", "-pk")),
-        "history": product_history(product),
+        "history": product_history(product, user=user),
     }
 
 
-def product_history(product: Product, limit: int = 50) -> list[dict]:
-    """The product's and its evaluations' changes, newest first: who, when, what."""
+def product_history(product: Product, limit: int = 50, *, user=None) -> list[dict]:
+    """The product's and its evaluations' changes, newest first: who, when, what. A record of
+    another district than `user` may see (a producer it was once attached to) is not named."""
     entries = []
     records = list(product.history.select_related("history_user")
                    .order_by("-history_date")[:limit])
     for newer, older in zip(records, [*records[1:], None], strict=False):
-        entry = _history_entry(newer, older, "sản phẩm")
+        entry = _history_entry(newer, older, "sản phẩm", user)
         # Changes to derived fields only (the current certificate) are not worth a line.
         if entry["changes"] or newer.history_type != "~":
             entries.append(entry)
@@ -85,29 +87,30 @@ def product_history(product: Product, limit: int = 50) -> list[dict]:
         label = f"đánh giá {record.stars} sao"
         if record.decision_number:
             label += f", quyết định {record.decision_number}"
-        entries.append(_history_entry(record, None, label))
+        entries.append(_history_entry(record, None, label, user))
     participation_records = list(
         CycleParticipation.history.filter(product_id=product.pk).select_related("history_user")
         .order_by("id", "history_date", "history_id")[:limit * 4])
     previous: dict[int, object] = {}
     for record in participation_records:
         older = previous.get(record.id)
-        entries.append(_history_entry(record, older, f"tham gia chu trình {record.cycle_year}"))
+        entries.append(_history_entry(record, older, f"tham gia chu trình {record.cycle_year}",
+                                      user))
         previous[record.id] = record
-    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    entries.sort(key=lambda entry: (entry["when"], entry["order"]), reverse=True)
     return entries[:limit]
 
 
 _HISTORY_TYPES = {"+": "Tạo mới", "~": "Sửa", "-": "Xoá"}
 
 
-def _history_entry(record, previous, what: str) -> dict:
+def _history_entry(record, previous, what: str, user=None) -> dict:
     changes = []
     if previous is not None and record.history_type == "~":
         delta = record.diff_against(previous, foreign_keys_are_objs=True)
         for change in delta.changes:
             field = record.instance_type._meta.get_field(change.field)
-            old, new = _display(field, change.old), _display(field, change.new)
+            old, new = _display(field, change.old, user), _display(field, change.new, user)
             changes.append(f"{field.verbose_name}: {old} → {new}")
     return {
         "when": record.history_date,
@@ -116,10 +119,17 @@ def _history_entry(record, previous, what: str) -> dict:
         "what": what,
         "changes": changes,
         "reason": record.history_change_reason or "",
+        "order": record.history_id,
     }
 
 
-def _display(field, value) -> str:
+def _display(field, value, user=None) -> str:
+    district_id = getattr(value, "district_id", None)
+    if district_id is not None and user is not None and not can_view_district(user, district_id):
+        return f"một {value._meta.verbose_name.lower()} ngoài phạm vi xem"
+    if isinstance(value, DeletedObject):
+        # A related record since deleted (or none): the history keeps only its id.
+        return "(trống)" if value.pk is None else f"({value.model._meta.verbose_name} đã xoá)"
     if value in (None, ""):
         return "(trống)"
     if field.choices:

@@ -1,6 +1,8 @@
 """Pages of the product registry. Each view parses input with a form, calls one selector or
 service, and renders or redirects."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -192,8 +194,8 @@ def _participation_page(request, pk, form_class, service, template, success):
                       request.user, district_field="product__district"), pk=pk)
     require_edit_district(request.user, participation.product.district_id)
     return record_about(request, parent=participation, parent_name="participation",
-                        form_class=form_class, service=service, template=template,
-                        success=success,
+                        form_class=partial(form_class, participation=participation),
+                        service=service, template=template, success=success,
                         success_url=reverse("products:detail", args=[participation.product_id]))
 
 

@@ -172,6 +172,21 @@ def _district_chart(progress, district_code: str) -> dict:
     }
 
 
+# The funnel's labels on two lines, so that they fit a phone's width.
+CHART_LABELS = {
+    "dang_ky": ["Đăng ký"], "phuong_an": ["Phương án", "sản xuất kinh doanh"],
+    "cap_huyen": ["Đánh giá", "cấp huyện"], "cap_tinh": ["Đánh giá", "cấp tỉnh"],
+    "cap_trung_uong": ["Đánh giá", "cấp trung ương"], "cong_nhan": ["Được", "công nhận"],
+    "khong_cong_nhan": ["Không được", "công nhận"], "rut": ["Rút khỏi", "chu trình"],
+}
+IN_CYCLE, RECOGNISED, NOT_RECOGNISED, WITHDRAWN = "#1f5f3f", "#f5b301", "#dc3545", "#adb5bd"
+POSITION_COLOURS = {**dict.fromkeys(STAGES, IN_CYCLE), "cong_nhan": RECOGNISED,
+                    "khong_cong_nhan": NOT_RECOGNISED, "rut": WITHDRAWN}
+# (code, label): the swatches' colours are dashboard.css's, the same as POSITION_COLOURS.
+LEGEND = [("open", "Đang trong chu trình"), ("cong_nhan", "Được công nhận"),
+          ("khong_cong_nhan", "Không được công nhận"), ("rut", "Rút khỏi chu trình")]
+
+
 @dataclass(frozen=True)
 class PipelineCell:
     position: str
@@ -186,17 +201,25 @@ def _pipeline_cells(outlook: CycleOutlook, district: District | None) -> list[Pi
             for p in POSITIONS]
 
 
+def _about(value: float) -> str:
+    """A projected number of products, as a person would say it: "23", "khoảng 23,4"."""
+    if value == int(value):
+        return str(int(value))
+    return "khoảng " + f"{value:.1f}".replace(".", ",")
+
+
 def _forecast_view(outlook: CycleOutlook, forecast: Forecast,
                    district: District | None) -> dict:
     code = district.code if district else None
     return {
         "forecast": forecast,
-        "value_text": f"{forecast.value:.1f}".replace(".", ","),
+        "value_text": _about(forecast.value),
         "open_url": cycle_list_url(outlook.year, stage=OPEN_POSITION, district_code=code,
                                    kind=EvaluationKind.NEW),
         "stages": [
             {"label": POSITION_LABELS[stage], "count": forecast.in_cycle[stage],
-             "share": share.share, "percent": f"{share.share * 100:.0f}%",
+             "share": share.share,
+             "percent": f"{share.share * 100:.0f}%" if share.reached else "–",
              "reached": share.reached, "recognised": share.recognised, "own": own,
              "url": cycle_list_url(outlook.year, stage=stage, district_code=code,
                                    kind=EvaluationKind.NEW)}
@@ -219,8 +242,10 @@ def cycle_context(outlook: CycleOutlook, districts: list[District],
         "total": sum(c.count for c in cells),
         "rows": ([{"district": d, "cells": _pipeline_cells(outlook, d)} for d in districts]
                  if district is None else []),
-        "chart": {"labels": [POSITION_LABELS[p] for p in POSITIONS],
-                  "counts": [c.count for c in cells], "open": [p in STAGES for p in POSITIONS]},
+        "chart": {"labels": [CHART_LABELS[p] for p in POSITIONS],
+                  "counts": [c.count for c in cells],
+                  "colours": [POSITION_COLOURS[p] for p in POSITIONS]},
+        "legend": [{"code": code, "label": label} for code, label in LEGEND],
         "forecast": (_forecast_view(outlook, forecast, district) if forecast is not None
                      else None),
         "forecast_code": FORECAST_CODE,

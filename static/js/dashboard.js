@@ -84,23 +84,24 @@
     });
   }
 
-  // The cycle's funnel: the stages still open in green, how the cycle ended in grey.
+  // The cycle's funnel: the stages still open in green, then how the cycle ended.
   function cycleChart(data) {
     var canvas = document.getElementById("cycle-chart");
     if (!canvas || !data) { return; }
+    var most = Math.max.apply(null, data.counts.concat([0]));
     new Chart(canvas, {
       type: "bar",
       data: {
         labels: data.labels,
         datasets: [{ label: "Sản phẩm", data: data.counts, borderRadius: 3,
-                     backgroundColor: data.open.map(function (open) {
-                       return open ? GREEN : GREY; }) }]
+                     backgroundColor: data.colours }]
       },
       options: {
         indexAxis: "y",
         responsive: true,
         maintainAspectRatio: false,
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
+        scales: { x: { beginAtZero: true, suggestedMax: Math.max(4, most + 1),
+                       ticks: { precision: 0 } },
                   y: { ticks: { autoSkip: false } } },
         plugins: { legend: { display: false } }
       }
@@ -116,7 +117,18 @@
     }
   }
 
+  // Widths and positions given by the page as data (no inline style under the CSP).
+  function placeBars() {
+    document.querySelectorAll("[data-width]").forEach(function (element) {
+      element.style.width = Number(element.dataset.width) + "%";
+    });
+    document.querySelectorAll("[data-left]").forEach(function (element) {
+      element.style.left = Number(element.dataset.left) + "%";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    placeBars();
     autoSubmitYear();
     if (typeof Chart === "undefined") { return; }
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;

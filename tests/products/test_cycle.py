@@ -151,8 +151,7 @@ def test_moving_an_evaluation_to_another_cycle_moves_the_closure(product):
     participation_2023 = product.participations.get(cycle_year=2023)
     assert participation_2023.outcome == CycleOutcome.RECOGNISED
     # The same product may register for 2024 only once 2023 has ended; it did, by the decision.
-    participation_2024 = register(product, year=2024, day=D(2024, 2, 1),
-                                  kind=EvaluationKind.UPGRADE)
+    participation_2024 = register(product, year=2024, day=D(2024, 1, 5))
     evaluation = outcome.evaluation
     evaluation_correct(evaluation, user=office_user(), cycle_year=2024, level=evaluation.level,
                        decision_number=evaluation.decision_number,
@@ -207,3 +206,13 @@ def test_the_position_on_a_day_follows_the_dates(product):
     assert not filter_cycle(products, cycle_year=2024, position="dang_tham_gia",
                             day=D(2024, 11, 1)).exists()
     assert not filter_cycle(products, cycle_year=2023, position=None).exists()
+
+
+def test_a_decision_before_a_recorded_stage_is_refused(product):
+    participation = register(product)
+    advance(participation, CycleStage.DISTRICT_ROUND, D(2024, 9, 1))
+    with pytest.raises(ValidationError, match="trước ngày 01/09/2024 đã ghi cho một giai đoạn"):
+        recognise(product, stars=3, decision_date=D(2024, 8, 15))
+    participation.refresh_from_db()
+    assert participation.is_open
+    assert not product.evaluations.exists()

@@ -199,6 +199,55 @@ def test_the_evaluation_belongs_to_the_rows_cycle_year_not_the_decisions(provinc
     assert participation.decided_on == today
 
 
+def test_a_stage_row_for_a_closed_cycle_warns_and_keeps_it(province_staff, today, year):
+    run([candidate(cycle_year=year, stage=PROVINCE_ROUND)], province_staff)
+    run([row(stars=4, score=75, level="Tỉnh", decision_number="300/QĐ-UBND",
+             decision_date=f"{today:%d/%m/%Y}", cycle_year=year)], province_staff)
+    before = registry_state()
+
+    report = run([candidate(cycle_year=year, stage=PROVINCE_ROUND)], province_staff)
+
+    assert report.ok, messages(report)
+    assert report.rows[0].action == Action.UNCHANGED
+    assert [str(w) for w in report.warnings] == [
+        f"Dòng 2, cột “Giai đoạn”: chu trình {year} của sản phẩm đã kết thúc (được công nhận); "
+        "giữ nguyên."]
+    assert registry_state() == before
+    assert CycleParticipation.objects.get().outcome == CycleOutcome.RECOGNISED
+
+
+def test_a_row_for_a_new_cycle_while_another_is_open_is_refused(province_staff, year):
+    run([candidate()], province_staff)
+    participation_register(product=Product.objects.get(), user=province_staff,
+                           cycle_year=year - 1, registered_on=dt.date(year - 1, 3, 1))
+    before = registry_state()
+
+    report = run([candidate(cycle_year=year, stage=PLAN)], province_staff)
+
+    assert messages(report) == [
+        f"Dòng 2, cột “Năm chu trình”: Sản phẩm đang tham gia chu trình {year - 1} (giai đoạn "
+        "đăng ký); hãy kết thúc chu trình đó trước."]
+    assert registry_state() == before
+
+
+def test_a_decision_never_closes_a_participation_before_its_recorded_stages(province_staff,
+                                                                            today, year):
+    # The registration is dated the import day, the decision the first of January.
+    before = registry_state()
+
+    report = run([candidate(cycle_year=year, stage=PROVINCE_ROUND),
+                  row(cycle_year=year, decision_date=f"01/01/{year}")], province_staff)
+
+    # Refusing the row, or recording the decision in order, are both right; dates out of order
+    # are not: the pipeline of any day before the import would not count the product at all.
+    if not report.ok:
+        assert registry_state() == before
+    for participation in CycleParticipation.objects.all():
+        days = [day for _, day in participation.stage_dates() if day]
+        assert days == sorted(days), (messages(report), participation.stage_dates())
+        assert participation.ended_on >= participation.registered_on
+
+
 def test_a_decision_row_without_a_cycle_year_belongs_to_the_decisions_year(province_staff):
     report = run([row()], province_staff)
 
@@ -298,7 +347,8 @@ def test_a_v1_workbook_and_the_new_template_with_blank_new_columns_do_the_same(p
     current = run_import(name="moi.xlsx", content=workbook_bytes([row()]), user=province_staff,
                          dry_run=True)
 
-    assert v1.ok and current.ok
+    assert v1.ok
+    assert current.ok
     assert [(r.action, r.changes) for r in v1.rows] == [(r.action, r.changes)
                                                         for r in current.rows]
     assert v1.created == current.created
@@ -420,3 +470,4 @@ def test_parts_without_stars_are_refused(province_staff):
     assert [(e.row, e.column) for e in report.errors] == [(2, "Số sao")]
     assert "“Điểm phần A”, “Điểm phần B”, “Điểm phần C”" in messages(report)[0]
     assert Product.objects.count() == 0
+

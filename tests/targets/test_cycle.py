@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from products.models import CycleStage, EvaluationKind
 from products.services import participation_advance, participation_register, participation_withdraw
@@ -188,13 +189,20 @@ def test_each_funnel_number_equals_its_list(history, province_staff):
         assert _count_shown(client, url.replace("&amp;", "&")) == int(count), url
 
 
-def test_the_forecast_shows_beside_the_quota(history, province_staff):
+def test_the_forecast_shows_beside_the_quota_while_the_year_runs(history, province_staff):
+    this_year = timezone.localdate().year
+    take_part(product_in("064"), this_year, [(REG, timezone.localdate())])
     client = Client()
     client.force_login(province_staff)
-    html = client.get("/dashboard/district/064/?year=2024").content.decode()
-    assert 'data-forecast="' in html
+    html = client.get(f"/dashboard/district/064/?year={this_year}").content.decode()
     assert "Dự báo cuối năm" in html
-    assert re.search(r'data-in-cycle="3"', html)
+    assert 'data-in-cycle="1"' in html
+    # 1 registered × Chợ Đồn's own share at registration, learnt from 2023 and 2024: 8 new
+    # products registered there (P1-P4, Q1-Q4), 2 recognised in their year (P1, Q4).
+    assert re.search(r'data-forecast="([\d.]+)"', html)[1] == str(round(2 / 8, 1))
+    # A year that has ended has its result, not a forecast.
+    html = client.get("/dashboard/district/064/?year=2024").content.decode()
+    assert "Dự báo cuối năm" not in html
 
 
 def test_an_unknown_stage_is_refused_and_a_known_one_narrows_the_list(history, province_staff):
@@ -202,7 +210,8 @@ def test_an_unknown_stage_is_refused_and_a_known_one_narrows_the_list(history, p
     client.force_login(province_staff)
     response = client.get("/products/?cycle=2024&stage=khong_co")
     html = response.content.decode()
-    assert "Hãy chọn một lựa chọn hợp lệ" in html
+    assert "Giai đoạn “khong_co” không có trong chu trình OCOP" in html
+    assert 'data-testid="filter-invalid"' in html
     assert 'data-testid="result-count">0 sản phẩm' in html
     assert _count_shown(client, "/products/?cycle=2024&stage=phuong_an") == 2
     assert _count_shown(client, "/products/?cycle=2024&stage=phuong_an&district=066") == 1
