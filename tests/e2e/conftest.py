@@ -97,12 +97,20 @@ def page(browser, live_server, request):
     failure_shot = OUTPUT / "failures" / f"{request.node.name}.png"
     failure_shot.unlink(missing_ok=True)
     page = context.new_page()
+    # The Content-Security-Policy is enforced (the live server sends it): anything it blocks is
+    # reported by Chromium on the console, and fails the journey.
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text else None)
+    page.on("pageerror", lambda error: violations.append(f"{page.url}: {error}"))
     yield page
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed and not page.is_closed():
         failure_shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=failure_shot, full_page=True)
     context.close()
+    assert violations == [], "the page broke the Content-Security-Policy or raised:\n" + \
+        "\n".join(violations)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from products.models import Certificate, Evaluation, Product
+from products.models import Certificate, CycleParticipation, Evaluation, Product
 from subjects.models import Subject
 from tests.e2e.dashboard import card_figure, card_link
 from tests.e2e.journey import log_in, open_filters
@@ -60,7 +60,6 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     page.get_by_label("Xã/Phường/Thị trấn sản xuất").select_option(
         label="Xã Bằng Phúc (Chợ Đồn)")
     page.get_by_label("Năm tham gia chu trình").fill("2024")
-    page.get_by_label("Bước trong chu trình OCOP").select_option(label="Đánh giá, phân hạng")
     journey.snap("san-pham-moi")
     page.get_by_role("button", name="Lưu").click()
 
@@ -69,6 +68,19 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     product = Product.objects.get(name=PRODUCT_NAME)
     assert (product.subject, product.district.code, product.group.code) == (subject, "064", "1.5")
     assert product.current_certificate is None
+
+    # It takes part in the 2024 cycle, already at the province's council.
+    page.get_by_role("link", name="Đăng ký chu trình").click()
+    page.get_by_label("Năm chu trình").fill("2024")
+    page.get_by_label("Ngày đăng ký").fill("01/03/2024")
+    page.get_by_label("Giai đoạn hiện tại").select_option(label="Đánh giá cấp tỉnh")
+    page.get_by_label("Ngày đến giai đoạn này").fill("20/05/2024")
+    journey.snap("dang-ky-chu-trinh")
+    page.get_by_role("button", name="Lưu").click()
+    expect(page.get_by_role("alert")).to_contain_text("tham gia chu trình OCOP")
+    expect(page.locator("#participations")).to_contain_text("Đánh giá cấp tỉnh: 20/05/2024")
+    participation = CycleParticipation.objects.get(product=product)
+    assert (participation.cycle_year, participation.stage) == (2024, "cap_tinh")
 
     # Its 4-star evaluation (total score 75) and the province's decision.
     page.get_by_role("link", name="Ghi kết quả đánh giá").click()
@@ -97,6 +109,10 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
         dt.date(2024, 6, 15), dt.date(2027, 6, 15))
     product.refresh_from_db()
     assert product.current_certificate == certificate
+    # The decision ended its cycle.
+    participation.refresh_from_db()
+    assert (participation.outcome, participation.evaluation) == ("cong_nhan", evaluation)
+    expect(page.locator("#participations")).to_contain_text("Được công nhận")
 
     # Found again in the list, typed without diacritics.
     page.locator("#main-nav").get_by_role("link", name="Sản phẩm").click()
