@@ -78,6 +78,10 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
     report = MonthlyReport.objects.filter(pk=report_id).first()
     if report is None:
         return None
+    if report.status == ReportStatus.DONE and report.file_version == report.version:
+        # Built already: this is a second delivery of the same job (a redelivered message, or a
+        # requeue racing the worker). Building again would e-mail the same report twice.
+        return report
     MonthlyReport.objects.filter(pk=report_id).update(status=ReportStatus.RUNNING, error="")
     generated_at = timezone.localtime()
     try:

@@ -17,6 +17,7 @@ from ocop_portal.celery import app as celery_app
 from ocop_portal.models import Job
 from products.models import ImportBatch
 from targets.models import MonthlyReport, ReportStatus
+from tests.ocop_portal.drills import celery_publishing_to
 from tests.products.import_workbooks import row, workbook_bytes
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +27,8 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def broker_down():
     """The queue unreachable: tasks are published to a port nobody listens on."""
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url, celery_app._pool,
-             celery_app.amqp._producer_pool)
-    conf.task_always_eager = False
-    conf.broker_url = CLOSED_PORT
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield
-    conf.task_always_eager, conf.broker_url = saved[0], saved[1]
-    celery_app._pool, celery_app.amqp._producer_pool = saved[2], saved[3]
+    with celery_publishing_to(CLOSED_PORT):
+        yield
 
 
 def back_up():
@@ -153,6 +146,7 @@ def test_every_task_has_soft_and_hard_time_limits():
 def test_a_killed_workers_task_is_redelivered_not_lost(settings):
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    celery_app.loader.import_default_modules()  # the tasks registered, whatever ran before
     longest = max(t.time_limit for name, t in celery_app.tasks.items()
                   if t.time_limit and not name.startswith("celery."))
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > longest
