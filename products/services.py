@@ -16,6 +16,7 @@ from django.utils import timezone
 from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
+from ocop_portal.numbers import number_text
 from ocop_portal.permissions import require_edit_district
 from ocop_portal.text import clean_text, name_key, search_key
 from products import rules
@@ -133,7 +134,8 @@ def _validated_scores(*, stars, total_score, score_a, score_b, score_c,
             total_score = parts_total
         elif abs(Decimal(str(total_score)) - parts_total) > Decimal("0.01"):
             errors["total_score"] = (
-                f"Tổng điểm {total_score} không bằng tổng ba phần A + B + C = {parts_total}."
+                f"Tổng điểm {number_text(total_score, 2)} không bằng tổng ba phần A + B + C = "
+                f"{number_text(parts_total, 2)}."
             )
     if total_score is not None:
         total_score = Decimal(str(total_score))

@@ -20,6 +20,7 @@ from ocop_portal.excel import (
     write_heading,
     write_table,
 )
+from ocop_portal.numbers import percent_ratio
 from targets.indicators import PRODUCT, Period, entry_for, indicator_records
 from targets.models import Plan
 from targets.selectors import IndicatorProgress, YearProgress, indicator_progress
@@ -103,7 +104,7 @@ def write_indicator_table(sheet, progress: YearProgress, items: Sequence[Indicat
 def _figures(figures) -> list:
     values = []
     for figure in figures:
-        values.extend([figure.quota, figure.actual, figure.ratio])
+        values.extend([figure.quota, figure.actual, percent_ratio(figure.ratio)])
     return values
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ocop_portal.models import District
+from ocop_portal.numbers import number_text, percent_text, whole_percent
 from products.models import EvaluationKind
 from targets.indicators.cycle import (
     FORECAST_CODE,
@@ -205,7 +206,7 @@ def _about(value: float) -> str:
     """A projected number of products, as a person would say it: "23", "khoảng 23,4"."""
     if value == int(value):
         return str(int(value))
-    return "khoảng " + f"{value:.1f}".replace(".", ",")
+    return "khoảng " + number_text(value, 1)
 
 
 def _forecast_view(outlook: CycleOutlook, forecast: Forecast,
@@ -219,7 +220,7 @@ def _forecast_view(outlook: CycleOutlook, forecast: Forecast,
         "stages": [
             {"label": POSITION_LABELS[stage], "count": forecast.in_cycle[stage],
              "share": share.share,
-             "percent": f"{share.share * 100:.0f}%" if share.reached else "–",
+             "percent": percent_text(share.share) if share.reached else "–",
              "reached": share.reached, "recognised": share.recognised, "own": own,
              "url": cycle_list_url(outlook.year, stage=stage, district_code=code,
                                    kind=EvaluationKind.NEW)}
@@ -264,7 +265,7 @@ def dashboard_context(*, year: int, district: District | None = None,
     context = {
         "year": year, "today": today, "district": district, "progress": progress,
         "plan": progress.plan, "status_rule": STATUS_RULE,
-        "time_elapsed_percent": round(progress.time_elapsed * 100),
+        "time_elapsed_percent": whole_percent(progress.time_elapsed),
         "cards": [_card(item, year, code) for item in progress.indicators],
         "recognised": _numbers([breakdowns.recognised], year, code)[0],
         "stars": stars,

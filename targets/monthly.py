@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
+from ocop_portal import numbers
 from ocop_portal.domain import REPORT_EXPIRY_DAYS
 from ocop_portal.excel import (
     Column,
@@ -113,12 +114,9 @@ def month_figures(month: dt.date) -> MonthFigures:
 
 
 def percent_text(figure: Figure) -> str:
-    """The share of the target reached, as Vietnamese writes it: 55%, or 62,5% when it is not a
-    whole percent (so that it reads the same as the workbook's rounded cell and the dashboard)."""
-    value = figure.ratio * 100
-    if abs(value - round(value)) < 0.05:
-        return f"{round(value)}%"
-    return f"{value:.1f}%".replace(".", ",")
+    """The share of the target reached, rounded by the portal's one rule (ocop_portal.numbers):
+    63% for 5/8, as on the dashboard and in the workbook's cell."""
+    return numbers.percent_text(figure.ratio)
 
 
 def _year_figure(item: IndicatorProgress) -> str:

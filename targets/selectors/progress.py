@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ocop_portal.domain import DEFAULT_MEDIA_ITEMS_PER_MONTH, year_span
 from ocop_portal.models import District
+from ocop_portal.numbers import whole_percent
 from products.models import EvaluationKind
 from targets.indicators import (
     MEDIA,
@@ -95,7 +96,7 @@ class Figure:
 
     @property
     def percent(self) -> int | None:
-        return None if self.ratio is None else round(self.ratio * 100)
+        return whole_percent(self.ratio)
 
     @property
     def bar_percent(self) -> int:
@@ -103,7 +104,7 @@ class Figure:
 
     @property
     def expected_percent(self) -> int:
-        return round(self.expected * 100)
+        return whole_percent(self.expected) or 0
 
     @property
     def status(self) -> Status:

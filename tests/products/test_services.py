@@ -59,8 +59,10 @@ def test_a_score_outside_the_scale_is_refused(product, province_staff, score):
 def test_parts_must_add_up_to_the_total(product, province_staff):
     with pytest.raises(ValidationError) as error:
         _record(product, province_staff, score_a=Decimal(30), score_b=Decimal(20),
-                score_c=Decimal(25), total_score=Decimal(80))
-    assert "total_score" in error.value.message_dict
+                score_c=Decimal("24.5"), total_score=Decimal(80))
+    # Written as the form shows numbers, with the decimal comma.
+    assert error.value.message_dict["total_score"] == [
+        "Tổng điểm 80,00 không bằng tổng ba phần A + B + C = 74,50."]
     outcome = _record(product, province_staff, score_a=Decimal(30), score_b=Decimal(20),
                       score_c=Decimal(25))
     assert outcome.evaluation.total_score == Decimal(75)

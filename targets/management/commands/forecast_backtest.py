@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ocop_portal.domain import RECORD_YEAR_RANGE
+from ocop_portal.numbers import number_text, percent_text
 from targets.indicators import counts_by_district, indicator_records
 from targets.indicators.cycle import FORECAST_CODE, FORECAST_MIN_SAMPLE, POSITION_LABELS
 from targets.selectors import indicator_progress
@@ -14,7 +15,7 @@ _DAY = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 
 
 def _number(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
+    return number_text(value, 1)
 
 
 class Command(BaseCommand):
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         write("Tỷ lệ toàn tỉnh theo giai đoạn (đã đến giai đoạn → được công nhận lần đầu):")
         for stage, share in outlook.shares.province.items():
             write(f"  {POSITION_LABELS[stage]:<32} {share.recognised:>3}/{share.reached:<3} = "
-                  f"{_number(share.share * 100)}%")
+                  f"{percent_text(share.share)}")
         write(f"Huyện có từ {FORECAST_MIN_SAMPLE} sản phẩm đã đến một giai đoạn dùng tỷ lệ của "
               "huyện cho giai đoạn đó.")
         write(outlook.province.method)

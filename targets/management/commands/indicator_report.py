@@ -3,16 +3,13 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from ocop_portal.models import District
+from ocop_portal.numbers import percent_text
 from targets.selectors import indicator_progress, indicator_report_data
 from targets.selectors.cycle import progress_outlook
 
 
 def _cell(value) -> str:
     return "–" if value is None else str(value)
-
-
-def _percent(ratio) -> str:
-    return "–" if ratio is None else f"{ratio * 100:.0f}%"
 
 
 class Command(BaseCommand):
@@ -60,10 +57,10 @@ class Command(BaseCommand):
             for row in indicator["districts"]:
                 self.stdout.write(
                     f"  {row['full_name']:<22} {_cell(row['quota']):>9} "
-                    f"{_cell(row['actual']):>10} {_percent(row['ratio']):>7}")
+                    f"{_cell(row['actual']):>10} {percent_text(row['ratio']):>7}")
             self.stdout.write(
                 f"  {'Toàn tỉnh':<22} {_cell(indicator['quota']):>9} "
-                f"{_cell(indicator['actual']):>10} {_percent(indicator['ratio']):>7}")
+                f"{_cell(indicator['actual']):>10} {percent_text(indicator['ratio']):>7}")
             if "forecast" in indicator:
                 forecast = indicator["forecast"]
                 value = f"{forecast['value']:.1f}".replace(".", ",")
