@@ -2,7 +2,8 @@
 
 The rule for a share, stated once: **a percentage is rounded to a whole percent, a half rounded
 up** (5/8 = 62,5% is written 63%), as a spreadsheet displays it and as an official would round
-it by hand. Python's own `round()` rounds a half to the even number (62), which is why the
+it by hand; only a share not reached is kept below 100% (199/200 is 99%, never "100%" beside
+"chưa đạt"). Python's own `round()` rounds a half to the even number (62), which is why the
 dashboard once read 62% where Phụ lục 1 read 63%. Decimals use the Vietnamese comma and
 thousands a dot: 79,50; 1.250.000.
 """
@@ -26,7 +27,9 @@ def whole_percent(ratio: Ratio | None) -> int | None:
     """The ratio as a whole percent, a half rounded up: 0.625 → 63; None stays None."""
     if ratio is None:
         return None
-    return int((_decimal(ratio) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    share = _decimal(ratio)
+    percent = int((share * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return 99 if percent == 100 and share < 1 else percent
 
 
 def percent_ratio(ratio: Ratio | None) -> float | None:

@@ -55,7 +55,8 @@ STATUS_COLOURS = {
     Status.NOT_MET: "danger", Status.NO_QUOTA: "secondary",
 }
 STATUS_RULE = (
-    "Tỷ lệ = thực hiện / chỉ tiêu. Đạt: từ 100%. Đúng tiến độ: dưới 100% nhưng không thấp hơn "
+    "Tỷ lệ = thực hiện / chỉ tiêu, làm tròn đến phần trăm nguyên (từ 0,5 làm tròn lên; chưa "
+    "đủ chỉ tiêu thì không ghi 100%). Đạt: từ 100%. Đúng tiến độ: dưới 100% nhưng không thấp hơn "
     "tỷ lệ thời gian đã qua của năm (truyền thông: số tháng đạt không ít hơn số tháng đã kết "
     "thúc). Chậm tiến độ: thấp hơn. Khi năm đã kết thúc, dưới 100% là Không đạt."
 )

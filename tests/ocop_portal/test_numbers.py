@@ -21,6 +21,7 @@ from tests.targets.builders import support
 @pytest.mark.parametrize(("ratio", "percent"), [
     (5 / 8, 63), (Fraction(5, 8), 63), (1 / 8, 13), (3 / 8, 38), (1 / 3, 33), (2 / 3, 67),
     (0.145, 15), (0.125, 13), (0, 0), (1, 100), (1.5, 150), (Decimal("0.005"), 1),
+    (Fraction(199, 200), 99), (Fraction(999, 1000), 99), (Fraction(201, 200), 101),
 ])
 def test_a_half_percent_is_rounded_up(ratio, percent):
     # Python's round() gives 62 for 62.5 and 12 for 12.5: not the rule.
