@@ -106,6 +106,10 @@ class User(AbstractUser):
         help_text="Chỉ dành cho cán bộ cấp huyện.",
     )
     job_title = models.CharField("Chức vụ, đơn vị", max_length=200, blank=True)
+    # Vietnamese names: the family and middle names, then the given name by which one is called.
+    last_name = models.CharField("Họ và tên đệm", max_length=150, blank=True,
+                                 help_text="Ví dụ: Hoàng Thị")
+    first_name = models.CharField("Tên", max_length=150, blank=True, help_text="Ví dụ: Lan")
 
     class Meta:
         verbose_name = "Người dùng"
@@ -126,6 +130,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        """The name in Vietnamese order: family and middle names (`last_name`), then the given
+        name (`first_name`): "Hoàng Thị Lan", never "Lan Hoàng Thị". Every page, report and
+        history shows a person through this (str() of a user calls it)."""
+        return " ".join(part for part in (self.last_name.strip(), self.first_name.strip())
+                        if part)
 
     def save(self, *args, **kwargs):
         # The Django admin is the back office of province staff and administrators only.
