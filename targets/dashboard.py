@@ -81,14 +81,6 @@ def years_offered(today: dt.date) -> list[int]:
     return sorted(set(plan_years()) | set(range(FIRST_YEAR, today.year + 1)), reverse=True)
 
 
-def default_year(today: dt.date) -> int:
-    """This year when it has a plan, else the latest plan's year up to now, else this year."""
-    years = [y for y in plan_years() if y <= today.year]
-    if today.year in years or not years:
-        return today.year
-    return years[-1]
-
-
 def _media_url(year: int, month: int | None, district_code: str | None) -> str:
     code = f"month:{month}" if month else "media_items_monthly"
     return indicator_records_url(code, year=year, district_code=district_code)

@@ -1,6 +1,8 @@
 """Reports: the plan's appendices for download, and the monthly reports (list, download, make
 again, send again). District officers get a 403 everywhere: reports hold every district."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -32,12 +34,20 @@ def _years() -> tuple[list[int], list]:
     return years, months
 
 
+def default_month(today: dt.date) -> dt.date:
+    """The month the form offers: last month, unless the pages open on an earlier year (the
+    plan in force is older), then that year's December."""
+    previous = reports.previous_month(today)
+    year = selectors.default_year(today)
+    return previous if year >= previous.year else dt.date(year, 12, 1)
+
+
 @require_http_methods(["GET", "POST"])
 def report_list(request):
     monthly_reports = selectors.monthly_report_list_for_user(request.user)
     years, months = _years()
     form = MonthlyReportForm(request.POST or None, months=months,
-                             initial={"month": reports.previous_month(timezone.localdate())})
+                             initial={"month": default_month(timezone.localdate())})
     if request.method == "POST":
         require_plan_manager(request.user)
         if form.is_valid():

@@ -17,7 +17,6 @@ from targets import selectors, services
 from targets.dashboard import (
     cycle_context,
     dashboard_context,
-    default_year,
     district_rows,
     years_offered,
 )
@@ -43,7 +42,7 @@ HISTORY_PAGE_SIZE = 50
 def _year(request) -> tuple[int, YearForm]:
     today = timezone.localdate()
     years = years_offered(today)
-    year = year_asked(request.GET, years=years) or default_year(today)
+    year = year_asked(request.GET, years=years) or selectors.default_year(today)
     return year, YearForm(initial={"year": year}, years=years)
 
 
@@ -224,7 +223,7 @@ def media_calendar(request):
     """The year's months against the plan's monthly media quota (the media indicator's page)."""
     today = timezone.localdate()
     years = year_choices(today)
-    year = year_asked(request.GET, years=years) or today.year
+    year = year_asked(request.GET, years=years) or selectors.default_year(today)
     quota = selectors.media_items_per_month(year)
     months = selectors.media_calendar_for_user(request.user, year=year, today=today, quota=quota)
     elapsed = [cell for cell in months if cell.status in ("met", "missed")]

@@ -31,6 +31,7 @@ from targets.indicators import (
 from targets.selectors.breakdowns import Breakdown, Breakdowns, indicator_breakdowns
 from targets.selectors.media import MonthCell, media_calendar_for_user
 from targets.selectors.plans import (
+    default_year,
     district_get,
     districts_of_year,
     overdue_plan_tasks,
@@ -70,7 +71,7 @@ __all__ = [
     "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT", "STATUS_RULE", "SUBJECT", "Breakdown",
     "MonthCell", "media_calendar_for_user",
     "Breakdowns", "Figure", "IndicatorProgress", "MonthCount", "QuotaMismatch", "Status",
-    "UnknownIndicator", "YearProgress", "district_get", "districts_of_year",
+    "UnknownIndicator", "YearProgress", "default_year", "district_get", "districts_of_year",
     "indicator_breakdowns", "indicator_progress", "indicator_record_kind", "indicator_records",
     "indicator_records_label", "indicator_records_url", "indicator_report_data",
     "media_items_per_month", "monthly_report_get_for_user", "monthly_report_list_for_user",

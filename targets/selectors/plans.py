@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from ocop_portal.domain import year_span
 from ocop_portal.models import District
@@ -24,11 +25,24 @@ def district_get(code: str) -> District:
     return get_object_or_404(District, code=code)
 
 
-def plan_get(year: int | None = None) -> Plan:
-    """The plan of `year`, else (no year given) the latest plan; 404 when there is none."""
+def default_year(today: dt.date) -> int:
+    """The year every page opens on (dashboards, media calendar, plan, reports, appendices):
+    the year of the plan in force, that is this year's plan or else the latest plan up to this
+    year; with no plan, this year."""
+    years = [y for y in plan_years() if y <= today.year]
+    if today.year in years or not years:
+        return today.year
+    return years[-1]
+
+
+def plan_get(year: int | None = None, *, today: dt.date | None = None) -> Plan:
+    """The plan of `year`, else (no year given) the plan of the default year, else the latest
+    plan; 404 when there is none."""
     plans = Plan.objects.order_by("-year")
-    return get_object_or_404(plans.filter(year=year)) if year else get_object_or_404(
-        plans[:1])
+    if year:
+        return get_object_or_404(plans.filter(year=year))
+    in_force = plans.filter(year=default_year(today or timezone.localdate())).first()
+    return in_force or get_object_or_404(plans[:1])
 
 
 def plan_list() -> list[Plan]:
