@@ -33,7 +33,7 @@ def media_item_rows(items, *, user) -> Iterator[list]:
             item.get_kind_display(),
             item.outlet.name,
             item.outlet.get_level_display(),
-            item.district.name if item.district else "Toàn tỉnh",
+            item.district.short_name if item.district else "Toàn tỉnh",
             item.author,
             item.url,
             ", ".join(product.name for product in item.products.all()),

@@ -47,6 +47,16 @@ class AdministrativeUnit(models.Model):
     def full_name(self):
         return str(self)
 
+    @property
+    def short_name(self):
+        """The name in a list of units: "Chợ Đồn", but "TP Bắc Kạn" for the city, so that it is
+        never mistaken for the province of the same name."""
+        if self.kind == UnitKind.CITY:
+            return f"TP {self.name}"
+        if self.kind == UnitKind.TOWN:
+            return f"TX {self.name}"
+        return self.name
+
 
 class Province(AdministrativeUnit):
     class Meta(AdministrativeUnit.Meta):

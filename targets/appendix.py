@@ -89,7 +89,7 @@ def write_indicator_table(sheet, progress: YearProgress, items: Sequence[Indicat
     for item in items:
         columns.extend(FIGURES)
         groups.append(ColumnGroup(f"{item.indicator.name} ({item.indicator.unit})", len(FIGURES)))
-    rows = [[index, district.name, *_figures(item.districts[district.code] for item in items)]
+    rows = [[index, district.short_name, *_figures(item.districts[district.code] for item in items)]
             for index, district in enumerate(progress.districts, start=1)]
     total = [None, "Tổng cộng", *_figures(item.total for item in items)]
     last_row = write_table(sheet, columns, rows, start_row=start_row, groups=groups, total=total,
@@ -178,4 +178,4 @@ def counted_rows(data: AppendixData) -> Iterator[list]:
             who = (record.subject.name if entry.kind == PRODUCT
                    else record.get_subject_type_display())
             basis, day = entry.describe(record)
-            yield [entry.name, record.district.name, record.name, who, basis, day]
+            yield [entry.name, record.district.short_name, record.name, who, basis, day]

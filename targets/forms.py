@@ -58,7 +58,8 @@ class QuotaTableForm(TextRulesMixin, forms.Form):
         for district in [*self.districts, None]:
             for indicator in self.indicators:
                 name = self._name(indicator, district)
-                label = f"{indicator.short_name} – {district.name if district else 'Toàn tỉnh'}"
+                where = district.short_name if district else "Toàn tỉnh"
+                label = f"{indicator.short_name} – {where}"
                 self.fields[name] = forms.IntegerField(
                     label=label, required=False, min_value=0, max_value=100000,
                     initial=quotas.get((indicator.pk, district.pk if district else None)),

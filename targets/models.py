@@ -118,7 +118,7 @@ class Quota(models.Model):
         ]
 
     def __str__(self):
-        where = self.district.name if self.district_id else "Toàn tỉnh"
+        where = self.district.short_name if self.district_id else "Toàn tỉnh"
         return f"{self.indicator.short_name} – {where}: {self.value}"
 
 

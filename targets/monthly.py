@@ -249,7 +249,7 @@ def _decisions_sheet(sheet, figures: MonthFigures):
                Column("Hình thức", 18), Column("Sản phẩm mới (tính chỉ tiêu)", 13,
                                                 align="center"),
                Column("Số quyết định", 18), Column("Ngày quyết định", 12, align="center")]
-    rows = ([index, e.product.name, e.product.subject.name, e.product.district.name, e.stars,
+    rows = ([index, e.product.name, e.product.subject.name, e.product.district.short_name, e.stars,
              e.get_kind_display(),
              e.product_id in new_ids and first_of_month[e.product_id] == e.pk,
              e.decision_number, e.decision_date]
@@ -264,7 +264,7 @@ def _media_sheet(sheet, figures: MonthFigures):
                Column("Cơ quan báo chí", 24), Column("Huyện, thành phố", 16),
                Column("Thời điểm đăng", 16, align="center"), Column("Đường dẫn", 30)]
     rows = ([index, item.title, item.get_kind_display(), item.outlet.name,
-             item.district.name if item.district else "", item.published_at, item.url]
+             item.district.short_name if item.district else "", item.published_at, item.url]
             for index, item in enumerate(figures.media_items, start=1))
     write_table(sheet, columns, rows, title=(
         f"Tin, bài đăng trong tháng {figures.label}: {figures.media_in_month} "
@@ -277,7 +277,7 @@ def _expiring_sheet(sheet, figures: MonthFigures):
                Column("Huyện, thành phố", 16), Column("Hạng sao", 8, align="center"),
                Column("Số giấy chứng nhận", 18), Column("Hiệu lực đến", 12, align="center"),
                Column("Còn (ngày)", 10, align="center")]
-    rows = ([index, p.name, p.subject.name, p.district.name, p.certificate_stars,
+    rows = ([index, p.name, p.subject.name, p.district.short_name, p.certificate_stars,
              p.certificate_number, p.certificate_valid_to,
              (p.certificate_valid_to - figures.end).days]
             for index, p in enumerate(figures.expiring, start=1))

@@ -34,11 +34,11 @@ def _years() -> tuple[list[int], list]:
     return years, months
 
 
-def default_month(today: dt.date) -> dt.date:
+def default_month(today: dt.date, years_with_plan: list[int] | None = None) -> dt.date:
     """The month the form offers: last month, unless the pages open on an earlier year (the
     plan in force is older), then that year's December."""
     previous = reports.previous_month(today)
-    year = selectors.default_year(today)
+    year = selectors.default_year(today, years_with_plan)
     return previous if year >= previous.year else dt.date(year, 12, 1)
 
 
@@ -47,7 +47,7 @@ def report_list(request):
     monthly_reports = selectors.monthly_report_list_for_user(request.user)
     years, months = _years()
     form = MonthlyReportForm(request.POST or None, months=months,
-                             initial={"month": default_month(timezone.localdate())})
+                             initial={"month": default_month(timezone.localdate(), years)})
     if request.method == "POST":
         require_plan_manager(request.user)
         if form.is_valid():

@@ -25,7 +25,7 @@ class QuotaChange:
 
 
 def _check_quota_value(indicator: Indicator, district: District | None, value) -> str | None:
-    where = district.name if district else "toàn tỉnh"
+    where = district.short_name if district else "toàn tỉnh"
     if district is not None and not indicator.has_district_quotas:
         return f"Chỉ tiêu “{indicator.short_name}” không chia theo huyện."
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):

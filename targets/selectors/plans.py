@@ -25,11 +25,12 @@ def district_get(code: str) -> District:
     return get_object_or_404(District, code=code)
 
 
-def default_year(today: dt.date) -> int:
+def default_year(today: dt.date, years_with_plan: list[int] | None = None) -> int:
     """The year every page opens on (dashboards, media calendar, plan, reports, appendices):
     the year of the plan in force, that is this year's plan or else the latest plan up to this
-    year; with no plan, this year."""
-    years = [y for y in plan_years() if y <= today.year]
+    year; with no plan, this year. `years_with_plan` saves the query when the caller has them."""
+    known = plan_years() if years_with_plan is None else sorted(years_with_plan)
+    years = [y for y in known if y <= today.year]
     if today.year in years or not years:
         return today.year
     return years[-1]

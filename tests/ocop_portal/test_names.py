@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from ocop_portal.models import Role, User
+from ocop_portal.models import District, Role, User
 from products.services import product_update
 from targets import reports
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, SubjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,17 @@ def test_pages_name_the_person_in_vietnamese_order(lan):
     for url, html in pages.items():
         assert "Hoàng Thị Lan" in html, url
         assert "Lan Hoàng Thị" not in html, url
+
+
+def test_the_city_is_listed_as_tp_bac_kan_not_as_the_province(province_staff):
+    city = District.objects.get(code="058")
+    assert (city.short_name, city.full_name) == ("TP Bắc Kạn", "Thành phố Bắc Kạn")
+    assert District.objects.get(code="064").short_name == "Chợ Đồn"
+    ProductFactory(name="Bánh khảo Bắc Kạn", subject=SubjectFactory(district=city),
+                   district=city)
+    client = Client()
+    client.force_login(province_staff)
+    products = client.get("/products/").content.decode()
+    assert '<td class="small">TP Bắc Kạn</td>' in products
+    dashboard = client.get("/dashboard/district/058/").content.decode()
+    assert "TP Bắc Kạn" in dashboard
