@@ -48,6 +48,8 @@ def media_item_list(request):
         "without_product": without_product.urlencode(),
         "active_filters": sum(1 for value in cleaned.values() if value not in (None, "")),
         "can_write": request.user.can_write_records, "indicator": filterset.drill_through,
+        "scope_note": filterset.drill_through.scope_note(request.user, page_obj.paginator.count)
+        if filterset.drill_through else "",
     })
 
 

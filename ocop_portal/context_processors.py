@@ -1,6 +1,7 @@
 from django.urls import reverse
 
 from ocop_portal.models import Role
+from ocop_portal.views import dashboard_url_for
 
 EVERYONE = tuple(Role)
 
@@ -10,8 +11,7 @@ NAVIGATION = [
     ("Sản phẩm", "products:list", "box-seam", EVERYONE),
     ("Chủ thể", "subjects:list", "people", EVERYONE),
     ("Truyền thông", "communications:list", "megaphone", EVERYONE),
-    ("Kế hoạch", "targets:plan_detail", "clipboard-check",
-     (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
+    ("Kế hoạch", "targets:plan_detail", "clipboard-check", EVERYONE),
     ("Báo cáo", "reports:list", "file-earmark-spreadsheet",
      (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
 ]
@@ -27,6 +27,9 @@ def navigation_for(user, path="/"):
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
+        if name == "dashboard:province":
+            # The officer's own district first; the province's figures are one click away.
+            url = dashboard_url_for(user)
         items.append({"label": label, "url": url, "icon": icon, "active": active})
     return items
 

@@ -62,6 +62,22 @@ class DrillThrough:
         records = _get_source().records(self.code, year=self.year, as_of=self.as_of)
         return queryset.filter(pk__in=records.values("pk"))
 
+    def scope_note(self, user, shown: int) -> str:
+        """What a district officer following a figure beyond their district should know: the
+        list holds only their district's share of it ("6 trong 15 hồ sơ toàn tỉnh"). Empty for
+        everyone else, and for a figure of the officer's own district."""
+        district = getattr(user, "district", None)
+        if not getattr(user, "is_district_officer", False) or district is None:
+            return ""
+        if self.district == district.code:
+            return ""
+        if self.district is not None:
+            return (f"Số liệu này là của một huyện khác; danh sách chỉ gồm hồ sơ của "
+                    f"{district} (phạm vi của bạn).")
+        total = _get_source().records(self.code, year=self.year, as_of=self.as_of).count()
+        return (f"Danh sách chỉ gồm hồ sơ của {district} (phạm vi của bạn): {shown} trong "
+                f"{total} hồ sơ toàn tỉnh; {total - shown} hồ sơ còn lại thuộc các huyện khác.")
+
 
 def parse_as_of(text: str) -> dt.date:
     """An as-of day written dd/mm/yyyy (as links carry it) or yyyy-mm-dd."""

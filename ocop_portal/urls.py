@@ -3,7 +3,6 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from ocop_portal import views
 from ocop_portal.forms import with_text_rules
@@ -19,7 +18,7 @@ admin.site.login_form = with_text_rules(AdminAuthenticationForm)
 handler400 = "ocop_portal.views.bad_request"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="dashboard:province"), name="home"),
+    path("", views.home, name="home"),
     path("dashboard/", include("targets.dashboard_urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("targets.report_urls")),

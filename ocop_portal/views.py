@@ -3,12 +3,27 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.db import connection
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ocop_portal.forms import TEXT_MAX_LENGTH, thousands
 from ocop_portal.health import broker_status, database_status
+
+
+def dashboard_url_for(user) -> str:
+    """A district officer's dashboard is their district's; everyone else's is the province's."""
+    if getattr(user, "is_district_officer", False) and user.district_id:
+        return reverse("dashboard:district", args=[user.district.code])
+    return reverse("dashboard:province")
+
+
+@require_GET
+def home(request):
+    """Where one lands after logging in: one's own dashboard."""
+    return redirect(dashboard_url_for(request.user))
 
 
 @login_not_required

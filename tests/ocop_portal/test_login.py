@@ -31,8 +31,9 @@ def test_login_lands_on_home_and_logout_returns_to_login(district_officer):
     response = _login(client, district_officer.username, "mat-khau-thu-2024")
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert client.get("/")["Location"] == "/dashboard/"
-    assert client.get("/dashboard/").status_code == 200
+    # An officer lands on their own district's dashboard.
+    assert client.get("/")["Location"] == "/dashboard/district/064/"
+    assert client.get("/dashboard/district/064/").status_code == 200
     response = client.post("/accounts/logout/")
     assert response["Location"] == "/accounts/login/"
     assert client.get("/").status_code == 302
@@ -114,8 +115,8 @@ def test_load_demo_data_refuses_when_debug_is_off(settings, reference_data):
 
 NAVIGATION_BY_ACCOUNT = {
     "demo_tinh": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
-    "demo_cho_don": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông"],
-    "demo_na_ri": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông"],
+    "demo_cho_don": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch"],
+    "demo_na_ri": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch"],
     "demo_lanh_dao": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
     "demo_admin": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
 }
