@@ -7,6 +7,9 @@ PIP := $(VENV)/bin/pip
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` is the embedded default: debug off (the Vietnamese error pages a user really gets),
+# plain http on this machine, and the demo accounts asked for in so many words.
+EMBEDDED_ENV := DJANGO_DEBUG=False DJANGO_EMBEDDED=True DJANGO_DEMO_DATA=True
 # Tests run on every core (pytest-xdist); PYTEST_ARGS="-n 0" runs them in one process.
 PYTEST_ARGS ?= -n auto
 
@@ -33,11 +36,11 @@ migrate: setup
 
 demo: migrate
 	$(MANAGE) load_backan_2024
-	$(MANAGE) load_demo_data
+	$(EMBEDDED_ENV) $(MANAGE) load_demo_data
 
 run: demo
 	@echo "Cổng OCOP Bắc Kạn: http://$(HOST):$(PORT)/  (Ctrl+C để dừng)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(EMBEDDED_ENV) $(MANAGE) runserver $(HOST):$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

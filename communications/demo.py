@@ -11,7 +11,7 @@ from communications.models import MediaItem, MediaKind, Outlet, OutletLevel
 from communications.reference import outlets_load
 from communications.services import media_item_create
 from communications.url_keys import url_key
-from ocop_portal.demo import ensure_debug
+from ocop_portal.demo import ensure_demo_asked_for
 from ocop_portal.models import District, User
 from products.models import Product
 
@@ -78,7 +78,7 @@ def _published_at(year, month, number):
 @transaction.atomic
 def demo_media_create() -> int:
     """Create the demo media items that are not there yet; return how many were created."""
-    ensure_debug()
+    ensure_demo_asked_for()
     user = _office_user()
     outlets = _outlets()
     districts = {district.code: district for district in District.objects.all()}

@@ -21,17 +21,19 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def ensure_debug():
-    if not settings.DEBUG:
+def ensure_demo_asked_for():
+    """Demo data only when asked for in so many words: its accounts publish their password."""
+    if not settings.DEMO_DATA:
         raise ImproperlyConfigured(
-            "Không tạo dữ liệu mẫu khi DJANGO_DEBUG=False: tài khoản mẫu dùng mật khẩu công khai."
+            "Không tạo dữ liệu mẫu khi chưa đặt DJANGO_DEMO_DATA=True: tài khoản mẫu dùng mật "
+            "khẩu công khai. (`make run` đặt biến này.)"
         )
 
 
 @transaction.atomic
 def demo_accounts_create() -> list[User]:
     """Create (or reset) the demo accounts of DESIGN.md §6, all with the published password."""
-    ensure_debug()
+    ensure_demo_asked_for()
     if not District.objects.exists():
         raise ImproperlyConfigured(
             "Chưa có danh mục đơn vị hành chính: "

@@ -5,6 +5,7 @@ Without any variable set, the portal runs on the embedded default: SQLite, no Re
 run in-process. Production sets `DATABASE_URL`, `REDIS_URL`, `DJANGO_SECRET_KEY` and friends.
 """
 
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,8 +24,21 @@ if ENV_FILE and Path(ENV_FILE).is_file():
     environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The embedded default that `make run` starts: one machine, plain http on loopback, SQLite, tasks
+# in-process, and the pages a user really gets (Vietnamese 403/404/500, not debug pages).
+EMBEDDED = env.bool("DJANGO_EMBEDDED", default=False) and not DEBUG
+LOCAL = DEBUG or EMBEDDED
+# The demo accounts publish their password: created only when asked for (`make run` asks).
+DEMO_DATA = env.bool("DJANGO_DEMO_DATA", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY and EMBEDDED:
+    # A key of this machine's own, made on the first run and kept beside manage.py (not in git).
+    key_file = Path(env.str("DJANGO_SECRET_KEY_FILE", default=str(BASE_DIR / ".secret_key")))
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        key_file.chmod(0o600)
+    SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -35,7 +49,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-embedded-default-only-for-debug"  # noqa: S105
 
 ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
+    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if LOCAL else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -162,13 +176,14 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if LOCAL
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# In debug (and tests) whitenoise serves straight from the finders; production runs collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG
+# In debug, the embedded default and tests, whitenoise serves straight from the finders;
+# production runs collectstatic.
+WHITENOISE_USE_FINDERS = LOCAL
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -230,7 +245,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # E-mail: console in the embedded default; SMTP in production through EMAIL_URL.
 EMAIL_CONFIG = env.email_url(
-    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+    "EMAIL_URL", default="consolemail://" if LOCAL else "smtp://localhost:25"
 )
 EMAIL_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_HOST = EMAIL_CONFIG.get("EMAIL_HOST", "localhost")
@@ -272,7 +287,7 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
+if not LOCAL:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from ocop_portal.demo import ensure_debug
+from ocop_portal.demo import ensure_demo_asked_for
 from ocop_portal.models import Commune, District
 from products.models import CriteriaVersion, CycleStage, EvaluationKind, ProductGroup, Standard
 from products.services import (
@@ -233,7 +233,7 @@ def _group(code):
 @transaction.atomic
 def demo_registry_create(actor) -> dict:
     """Create the demo registry once; a second run finds it and changes nothing."""
-    ensure_debug()
+    ensure_demo_asked_for()
     if Subject.objects.filter(is_demo=True).exists():
         return {"subjects": 0, "products": 0}
     subjects = {}

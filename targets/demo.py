@@ -2,7 +2,7 @@
 are not available, so these figures are invented to add up to the provincial totals, and their
 reason says so. Never in production."""
 
-from ocop_portal.demo import ensure_debug
+from ocop_portal.demo import ensure_demo_asked_for
 from ocop_portal.models import District
 from targets.models import Indicator, Plan, Quota
 from targets.services import quotas_set
@@ -26,7 +26,7 @@ REASON = "Dữ liệu mẫu để chạy thử (không phải số liệu phụ 
 
 def demo_quotas_create(actor) -> int:
     """Split the 2024 provincial totals among the districts, once; returns quotas written."""
-    ensure_debug()
+    ensure_demo_asked_for()
     plan = Plan.objects.filter(year=2024).first()
     if plan is None or Quota.objects.filter(plan=plan, district__isnull=False).exists():
         return 0

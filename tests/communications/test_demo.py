@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_items_are_marked_and_created_once(settings, reference_data):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     users = demo_accounts_create()
     created = demo_media_create()
     assert created == MediaItem.objects.count() > sum(PATTERN_2024)
@@ -25,7 +25,7 @@ def test_demo_items_are_marked_and_created_once(settings, reference_data):
 
 
 def test_demo_items_are_refused_without_debug(settings, reference_data):
-    settings.DEBUG = False
+    settings.DEMO_DATA = False
     with pytest.raises(ImproperlyConfigured):
         demo_media_create()
     assert not MediaItem.objects.exists()

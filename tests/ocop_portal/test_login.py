@@ -87,7 +87,7 @@ def test_password_change_page_is_in_vietnamese(district_officer):
 
 
 def test_load_demo_data_creates_one_account_per_role(settings, reference_data):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("load_demo_data")
     call_command("load_demo_data")
     accounts = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
@@ -105,8 +105,8 @@ def test_load_demo_data_creates_one_account_per_role(settings, reference_data):
 
 
 def test_load_demo_data_refuses_when_debug_is_off(settings, reference_data):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DJANGO_DEBUG=False"):
+    settings.DEMO_DATA = False
+    with pytest.raises(CommandError, match="DJANGO_DEMO_DATA=True"):
         call_command("load_demo_data")
     with pytest.raises(ImproperlyConfigured):
         demo_accounts_create()
@@ -124,7 +124,7 @@ NAVIGATION_BY_ACCOUNT = {
 
 def test_each_demo_account_logs_in_and_sees_navigation_fitting_its_role(settings,
                                                                         reference_data):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     demo_accounts_create()
     for username, expected in NAVIGATION_BY_ACCOUNT.items():
         client = Client()

@@ -17,9 +17,9 @@ LINK = re.compile(r'<a [^>]*href="(?P<href>[^"]+)"[^>]*data-(?:count|actual|item
 
 @pytest.fixture
 def demo(settings, reference_data):
-    settings.DEBUG = True
+    settings.DEMO_DATA = True
     call_command("load_demo_data", stdout=io.StringIO())
-    settings.DEBUG = False
+    settings.DEMO_DATA = False
 
 
 def _links(html):

@@ -10,7 +10,7 @@ from targets.demo import demo_quotas_create
 class Command(BaseCommand):
     help = (
         "Tạo dữ liệu mẫu và một tài khoản mẫu cho mỗi vai trò (mật khẩu demo-ocop-2024). "
-        "Chỉ chạy khi DJANGO_DEBUG=True. Chạy sau load_backan_2024."
+        "Chỉ chạy khi DJANGO_DEMO_DATA=True (`make run` đặt sẵn). Chạy sau load_backan_2024."
     )
 
     def handle(self, *args, **options):
