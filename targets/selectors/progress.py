@@ -310,7 +310,8 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
                            for m in item.months],
             })
         entry["districts"] = [
-            {"code": d.code, "name": d.name, "full_name": d.full_name,
+            {"code": d.code, "name": d.name, "short_name": d.short_name,
+             "full_name": d.full_name,
              "quota": item.districts[d.code].quota,
              "actual": item.districts[d.code].actual, "ratio": _ratio(item.districts[d.code])}
             for d in progress.districts if district_code in (None, d.code)

@@ -39,17 +39,18 @@ def engine_figures(year=2024):
                              for code in APPENDIX_1]}
     for code in APPENDIX_1:
         for district in report[code]["districts"]:
-            figures.setdefault(district["name"], []).append(
+            # The appendix lists districts by short name ("TP Bắc Kạn" for the city).
+            figures.setdefault(district["short_name"], []).append(
                 (district["quota"], district["actual"]))
     return figures
 
 
 def workbook_figures(path):
     """The same figures read from the downloaded appendix's first sheet: the rows whose column B
-    names a district ("Chợ Đồn" or "Huyện Chợ Đồn"), and the "Tổng cộng" row."""
+    names a district ("Chợ Đồn", "TP Bắc Kạn"), and the "Tổng cộng" row."""
     names = {"Tổng cộng": "Tổng cộng"}
     for district in District.objects.all():
-        names[district.name] = names[str(district)] = district.name
+        names[district.short_name] = district.short_name
     sheet = openpyxl.load_workbook(path, data_only=True).worksheets[0]
     figures = {}
     for row in sheet.iter_rows(values_only=True):
