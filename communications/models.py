@@ -10,6 +10,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import District
 
@@ -39,7 +40,7 @@ class Outlet(models.Model):
     class Meta:
         verbose_name = "Cơ quan báo chí, truyền thông"
         verbose_name_plural = "Cơ quan báo chí, truyền thông"
-        ordering = ["name"]
+        ordering = [vietnamese("name"), "pk"]
 
     def __str__(self):
         return self.name

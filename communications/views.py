@@ -23,20 +23,35 @@ from ocop_portal.permissions import (
     require_plan_manager,
     require_write,
 )
+from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import querystring_without_page
 
 PAGE_SIZE = 25
 
 
+SORT_COLUMNS = (
+    Column("published", "Ngày đăng", ("published_at",), descending_first=True),
+    Column("title", "Tiêu đề", ("title",), text=True),
+    Column("kind", "Thể loại", ("kind",)),
+    Column("outlet", "Cơ quan báo chí", ("outlet__name",), text=True),
+    Column("district", "Huyện/Thành phố", ("district__name",), text=True),
+    Column("author", "Tác giả", ("author",), text=True),
+)
+
+
 def _filtered(request):
-    return MediaItemFilter(request.GET or None, request=request,
-                           queryset=selectors.media_item_list_for_user(request.user))
+    """The media items for these filters in the user's scope, in the order asked for (newest
+    first unless another is asked for), the list and its export alike."""
+    filterset = MediaItemFilter(request.GET or None, request=request,
+                                queryset=selectors.media_item_list_for_user(request.user))
+    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="-published")
+    return filterset, sort.apply(filterset.qs), sort
 
 
 @require_GET
 def media_item_list(request):
-    filterset = _filtered(request)
-    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset, queryset, sort = _filtered(request)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
     without_product = request.GET.copy()
     for key in ("product", "page"):
@@ -50,15 +65,16 @@ def media_item_list(request):
         "can_write": request.user.can_write_records, "indicator": filterset.drill_through,
         "scope_note": filterset.drill_through.scope_note(request.user, page_obj.paginator.count)
         if filterset.drill_through else "",
+        "sort": sort.headers(),
     })
 
 
 @require_GET
 def media_item_export(request):
-    filterset = _filtered(request)
+    _, queryset, _ = _filtered(request)
     stamp = timezone.localdate().strftime("%d-%m-%Y")
     workbook = media_items_workbook(
-        filterset.qs, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})",
+        queryset, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})",
         user=request.user)
     return xlsx_response(workbook, f"Tin bài truyền thông OCOP {stamp}.xlsx")
 

@@ -7,4 +7,8 @@ class OcopPortalConfig(AppConfig):
 
     def ready(self):
         # Keep each background job's record in step with its task (Celery signals).
-        from ocop_portal import jobs  # noqa: F401
+        # Vietnamese alphabetical order on every SQLite connection (PostgreSQL has it from ICU).
+        from ocop_portal import (
+            collation,  # noqa: F401
+            jobs,  # noqa: F401
+        )

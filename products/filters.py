@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
     EXPIRY_WINDOWS_DAYS,
     FIRST_PROGRAMME_YEAR,
@@ -82,7 +83,8 @@ class ProductFilter(DrillThroughFilterSet):
         districts = visible_districts(user)
         self.filters["district"].queryset = districts
         self.filters["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by("district__code", "name")
+            district__in=districts).select_related("district").order_by(
+                "district__code", vietnamese("name"))
         self.filters["group"].queryset = ProductGroup.objects.filter(
             criteria_version=CriteriaVersion.QD_148_2023).select_related("parent")
         self.today = timezone.localdate()

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
     FIRST_PROGRAMME_YEAR,
     PART_MAXIMA,
@@ -59,7 +60,8 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         districts = editable_districts(user)
         self.fields["district"].queryset = districts
         self.fields["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by("district__code", "name")
+            district__in=districts).select_related("district").order_by(
+                "district__code", vietnamese("name"))
         self.fields["commune"].label_from_instance = lambda c: f"{c} ({c.district.name})"
         self.fields["subject"].queryset = scope_to_user(
             Subject.objects.filter(district__in=districts), user).select_related("district")

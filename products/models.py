@@ -12,6 +12,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District
@@ -94,7 +95,7 @@ class Product(CommuneInDistrictMixin, models.Model):
     class Meta:
         verbose_name = "Sản phẩm OCOP"
         verbose_name_plural = "Sản phẩm OCOP"
-        ordering = ["name", "pk"]
+        ordering = [vietnamese("name"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["subject", "name_key"],
                                     name="product_name_unique_per_subject",

@@ -20,6 +20,7 @@ from ocop_portal.permissions import (
     require_write,
     scope_to_user,
 )
+from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import (
     add_service_errors,
     querystring_without_page,
@@ -43,16 +44,27 @@ from products.models import Certificate, CycleParticipation
 PAGE_SIZE = 50
 
 
+SORT_COLUMNS = (
+    Column("name", "Sản phẩm", ("name",), text=True),
+    Column("subject", "Chủ thể", ("subject__name",), text=True),
+    Column("group", "Nhóm", ("group__code",)),
+    Column("district", "Huyện", ("district__name",), text=True),
+    Column("stars", "Hạng", ("current_certificate__evaluation__stars",), descending_first=True),
+    Column("valid_to", "Giấy chứng nhận", ("current_certificate__valid_to",)),
+)
+
+
 def _filtered_products(request):
     """The products the list shows for these filters (and a dashboard number's drill-through),
-    in the user's scope."""
+    in the user's scope, in the order asked for (the list and its export alike)."""
     product_filter = ProductFilter(request.GET, user=request.user,
                                    queryset=selectors.product_list_for_user(request.user))
-    return product_filter, product_filter.qs.order_by("name", "pk"), product_filter.drill_through
+    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
+    return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort
 
 
 def product_list(request):
-    product_filter, queryset, indicator = _filtered_products(request)
+    product_filter, queryset, indicator, sort = _filtered_products(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "products/product_list.html", {
         "filter": product_filter,
@@ -61,12 +73,13 @@ def product_list(request):
         "indicator": indicator,
         "scope_note": indicator.scope_note(request.user, page.paginator.count) if indicator
         else "",
+        "sort": sort.headers(),
         "query_string": querystring_without_page(request.GET),
     })
 
 
 def product_export(request):
-    _, queryset, _ = _filtered_products(request)
+    _, queryset, _, _ = _filtered_products(request)
     today = timezone.localdate()
     scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
     title = f"Danh sách sản phẩm OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"

@@ -1,5 +1,6 @@
 from django import forms
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.forms import PortalFormMixin
 from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts
@@ -24,7 +25,8 @@ class SubjectForm(PortalFormMixin, forms.ModelForm):
         districts = editable_districts(user)
         self.fields["district"].queryset = districts
         self.fields["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by("district__code", "name")
+            district__in=districts).select_related("district").order_by(
+                "district__code", vietnamese("name"))
         self.fields["commune"].label_from_instance = lambda c: f"{c} ({c.district.name})"
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()

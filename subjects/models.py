@@ -9,6 +9,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import RECORD_YEAR_RANGE
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import Commune, CommuneInDistrictMixin, District, WebURLField
@@ -78,7 +79,7 @@ class Subject(CommuneInDistrictMixin, models.Model):
     class Meta:
         verbose_name = "Chủ thể"
         verbose_name_plural = "Chủ thể"
-        ordering = ["name", "pk"]
+        ordering = [vietnamese("name"), "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["registration_number"], condition=~Q(registration_number=""),

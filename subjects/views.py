@@ -16,6 +16,7 @@ from ocop_portal.permissions import (
     require_edit_district,
     require_write,
 )
+from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import (
     add_service_errors,
     querystring_without_page,
@@ -30,28 +31,39 @@ from subjects.services import SubjectFields
 PAGE_SIZE = 50
 
 
+SORT_COLUMNS = (
+    Column("name", "Chủ thể", ("name",), text=True),
+    Column("type", "Loại hình", ("subject_type",)),
+    Column("district", "Huyện", ("district__name",), text=True),
+    Column("representative", "Người đại diện", ("legal_representative",), text=True),
+    Column("products", "Sản phẩm", ("product_count",), descending_first=True),
+)
+
+
 def _filtered_subjects(request):
     """The producers the list shows for these filters (and a dashboard number's
-    drill-through), in the user's scope."""
+    drill-through), in the user's scope, in the order asked for (the list and its export)."""
     subject_filter = SubjectFilter(request.GET, user=request.user,
                                    queryset=selectors.subject_list_for_user(request.user))
-    return subject_filter, subject_filter.qs.order_by("name", "pk"), subject_filter.drill_through
+    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
+    return subject_filter, sort.apply(subject_filter.qs), subject_filter.drill_through, sort
 
 
 def subject_list(request):
-    subject_filter, queryset, indicator = _filtered_subjects(request)
+    subject_filter, queryset, indicator, sort = _filtered_subjects(request)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "subjects/subject_list.html", {
         "filter": subject_filter, "page_obj": page, "subjects": page.object_list,
         "indicator": indicator,
         "scope_note": indicator.scope_note(request.user, page.paginator.count) if indicator
         else "",
+        "sort": sort.headers(),
         "query_string": querystring_without_page(request.GET),
     })
 
 
 def subject_export(request):
-    _, queryset, _ = _filtered_subjects(request)
+    _, queryset, _, _ = _filtered_subjects(request)
     today = timezone.localdate()
     scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
     title = f"Danh sách chủ thể OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from communications.models import MediaItem
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import RECOGNITION_MIN_STARS, overlaps, year_span
 from products.models import (
     ADVANCED_QM_STANDARDS,
@@ -163,7 +164,7 @@ def new_in_programme(period: Period) -> QuerySet[Subject]:
 
 def products_basis(period: Period) -> QuerySet[Product]:
     """A producer's products: plan 180 counts new producers "có sản phẩm tham gia"."""
-    return Product.objects.order_by("name", "pk")
+    return Product.objects.order_by(vietnamese("name"), "pk")
 
 
 def linkage_basis(period: Period) -> QuerySet[Linkage]:
