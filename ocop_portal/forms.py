@@ -65,6 +65,32 @@ def use_portal_text_rules(form: forms.BaseForm):
         field.validators = validators
 
 
+DJANGO_EMPTY_LABEL = "---------"
+
+
+def choose_label(label) -> str:
+    """The empty choice of a dropdown, as a sentence: "— Chọn huyện/thành phố —"."""
+    text = str(label or "một mục").strip()
+    return f"— Chọn {text.lower()} —"
+
+
+def use_vietnamese_empty_choices(form: forms.BaseForm):
+    """Replace Django's "---------" empty choice with "— Chọn … —" naming the field."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+                field, forms.ModelMultipleChoiceField):
+            if field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = choose_label(field.label)
+                field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if any(label == DJANGO_EMPTY_LABEL for _, label in choices):
+                field.choices = [(value, choose_label(field.label)
+                                  if label == DJANGO_EMPTY_LABEL else label)
+                                 for value, label in choices]
+
+
 class TextRulesMixin:
     """A form whose text fields follow the portal's rules (use_portal_text_rules): the back
     office's forms and Django's own (login, password change) use it alone."""
@@ -72,6 +98,7 @@ class TextRulesMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         use_portal_text_rules(self)
+        use_vietnamese_empty_choices(self)
 
 
 def with_text_rules(form_class: type[forms.BaseForm]) -> type[forms.BaseForm]:
@@ -123,3 +150,4 @@ class PortalFormMixin:
         self.helper.form_tag = False
         use_vietnamese_dates(self)
         use_portal_text_rules(self)
+        use_vietnamese_empty_choices(self)

@@ -315,3 +315,6 @@ if not REDIS_URL:
 
 # The province and the plan the portal is set up for.
 PROVINCE_CODE = "06"
+
+# django-filter: an empty choice in a list filter reads "Tất cả" (all), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = "Tất cả"

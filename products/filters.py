@@ -16,6 +16,7 @@ from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.text import search_terms
 from products import selectors
+from products.forms import grouped_group_choices
 from products.models import (
     CYCLE_POSITIONS,
     CertificateStatus,
@@ -86,8 +87,20 @@ class ProductFilter(DrillThroughFilterSet):
             district__in=districts).select_related("district").order_by(
                 "district__code", vietnamese("name"))
         self.filters["group"].queryset = ProductGroup.objects.filter(
-            criteria_version=CriteriaVersion.QD_148_2023).select_related("parent")
+            criteria_version=CriteriaVersion.QD_148_2023)
         self.today = timezone.localdate()
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_grouped_choices", False):
+            # Sub-groups under their group, in the taxonomy's order; a group alone means all of
+            # its sub-groups.
+            # (the widget's choices: django-filter's field wraps choices set on it)
+            form.fields["group"].widget.choices = grouped_group_choices(
+                self.filters["group"].queryset, empty_label="Tất cả", tops_selectable=True)
+            form._grouped_choices = True
+        return form
 
     def keep(self, queryset, name, value):
         return queryset

@@ -31,6 +31,38 @@ from products.models import (
 )
 from subjects.models import Subject
 
+
+def grouped_group_choices(groups, *, empty_label: str, tops_selectable: bool,
+                          keep=None) -> list:
+    """Product-group choices under their group, as the taxonomy lists them (QĐ 148 first, in
+    its order): an option group per group, its sub-groups inside. A group is itself a choice in
+    a filter (`tops_selectable`: all its sub-groups), in a form only when it has no sub-group
+    (or is the product's group already, `keep`)."""
+    groups = list(groups.select_related("parent").order_by("criteria_version", "position",
+                                                           "code"))
+    tops = [g for g in groups if g.parent_id is None]
+    children: dict[int, list] = {}
+    for group in groups:
+        if group.parent_id is not None:
+            children.setdefault(group.parent_id, []).append(group)
+    versions = {g.criteria_version for g in groups}
+    # QĐ 148 (in force) before QĐ 1048, each in its own order.
+    tops.sort(key=lambda g: (g.criteria_version != CriteriaVersion.QD_148_2023, g.position,
+                             g.code))
+    choices: list = [("", empty_label)]
+    for top in tops:
+        label = top.name
+        if len(versions) > 1:
+            label = f"{top.name} ({top.get_criteria_version_display()})"
+        inside = children.get(top.pk, [])
+        options = [(child.pk, child.name) for child in inside]
+        if not inside or tops_selectable or (keep is not None and keep == top.pk):
+            whole = f"{top.name} (tất cả)" if inside and tops_selectable else top.name
+            options.insert(0, (top.pk, whole))
+        choices.append((label, options))
+    return choices
+
+
 # As for media attachments: a phone photo fits well within it.
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 
@@ -74,6 +106,9 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         else:
             groups = groups.filter(criteria_version=CriteriaVersion.QD_148_2023)
         self.fields["group"].queryset = groups
+        self.fields["group"].choices = grouped_group_choices(
+            groups, empty_label="— Chọn nhóm sản phẩm —", tops_selectable=False,
+            keep=self.instance.group_id if self.instance.pk else None)
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()
 

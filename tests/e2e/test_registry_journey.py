@@ -36,7 +36,7 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     page.get_by_role("link", name="Thêm chủ thể").click()
     expect(page).to_have_url(re.compile(r"/subjects/new/$"))
     district_options = page.get_by_label("Huyện/Thành phố").locator("option")
-    expect(district_options).to_have_text(["---------", "Huyện Chợ Đồn"])
+    expect(district_options).to_have_text(["— Chọn huyện/thành phố —", "Huyện Chợ Đồn"])
     page.get_by_label("Tên chủ thể").fill(SUBJECT_NAME)
     page.get_by_label("Loại hình").select_option(label="Hợp tác xã")
     page.get_by_label("Xã/Phường/Thị trấn").select_option(label="Xã Bằng Phúc (Chợ Đồn)")
@@ -56,7 +56,7 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     expect(page).to_have_url(re.compile(r"/products/new/"))
     page.get_by_label("Tên sản phẩm").fill(PRODUCT_NAME)
     page.get_by_label("Chủ thể").select_option(label=f"{SUBJECT_NAME} – Huyện Chợ Đồn")
-    page.get_by_label("Nhóm sản phẩm").select_option(label="Thực phẩm › Chè")
+    page.get_by_label("Nhóm sản phẩm").select_option(label="Chè")  # under its group, Thực phẩm
     page.get_by_label("Xã/Phường/Thị trấn sản xuất").select_option(
         label="Xã Bằng Phúc (Chợ Đồn)")
     page.get_by_label("Năm tham gia chu trình").fill("2024")
