@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communications.models import MediaItem, MediaKind, Outlet
-from ocop_portal.forms import DateField, TextRulesMixin
+from ocop_portal.forms import DateField, DateInput, TextRulesMixin
 from ocop_portal.permissions import editable_districts, scope_to_user
 from products.models import Product
 from subjects.models import Subject
@@ -17,7 +17,8 @@ FIELD_ALIASES = {"published_at": "published_on"}
 
 
 class MediaItemForm(TextRulesMixin, forms.ModelForm):
-    published_on = DateField(label="Ngày đăng")
+    # The calendar offers no day after today: a media item is recorded once published.
+    published_on = DateField(label="Ngày đăng", widget=DateInput(attrs={"data-max-date": "today"}))
     published_time = forms.TimeField(
         label="Giờ đăng", required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H"],
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm",
@@ -61,7 +62,7 @@ class MediaItemForm(TextRulesMixin, forms.ModelForm):
         self.fields["subjects"].queryset = scope_to_user(
             Subject.objects.order_by("name", "pk"), user)
         for name in ("products", "subjects"):
-            self.fields[name].help_text = "Giữ Ctrl (hoặc ⌘) để chọn nhiều."
+            self.fields[name].help_text = "Gõ vài chữ để tìm (không cần dấu), bấm để chọn; × để bỏ."
         if self.instance.pk and self.instance.published_at:
             local = timezone.localtime(self.instance.published_at)
             self.initial.setdefault("published_on", local.date())

@@ -115,6 +115,7 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off",
+                    "data-datepicker": "",
                     "pattern": r"\d{1,2}[/\-]\d{1,2}[/\-]\d{4}|\d{4}-\d{2}-\d{2}"}
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
