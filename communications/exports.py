@@ -1,23 +1,26 @@
-"""Rows of the media list for Excel, written by the portal's one workbook renderer."""
+"""Rows of the media list for Excel, written by the portal's one workbook renderer as a document
+fit to sign (ocop_portal.excel.OfficialDocument)."""
 
 from collections.abc import Iterator
 
 from communications.selectors import with_featured_for_user
-from ocop_portal.excel import Column, table_workbook
+from ocop_portal.excel import Column, OfficialDocument, table_workbook
 
+# Widths that print one A4 page wide at a readable size; titles, addresses and names wrap. The
+# time of publication is centred, so that it never touches the title beside it.
 MEDIA_COLUMNS = [
-    Column("STT", 6),
-    Column("Thời điểm đăng", 17),
-    Column("Tiêu đề", 50),
-    Column("Thể loại", 11),
-    Column("Cơ quan báo chí", 28),
-    Column("Cấp", 11),
-    Column("Huyện/Thành phố", 18),
-    Column("Tác giả", 20),
-    Column("Đường dẫn", 40),
-    Column("Sản phẩm được nhắc đến", 30),
-    Column("Chủ thể được nhắc đến", 30),
-    Column("Ghi chú", 30),
+    Column("STT", 5, align="center"),
+    Column("Thời điểm đăng", 17.5, align="center"),
+    Column("Tiêu đề", 28),
+    Column("Thể loại", 10),
+    Column("Cơ quan báo chí", 15),
+    Column("Cấp", 10),
+    Column("Huyện/Thành phố", 11),
+    Column("Tác giả", 13),
+    Column("Đường dẫn", 20),
+    Column("Sản phẩm được nhắc đến", 16),
+    Column("Chủ thể được nhắc đến", 16),
+    Column("Ghi chú", 14),
 ]
 
 
@@ -43,6 +46,7 @@ def media_item_rows(items, *, user) -> Iterator[list]:
 
 
 def media_items_workbook(items, *, title: str, user):
-    """The filtered media list as a workbook with one sheet."""
+    """The filtered media list as a workbook with one sheet: a document of the provincial
+    office, dated the day it is made."""
     return table_workbook("Tin bài truyền thông", MEDIA_COLUMNS, media_item_rows(items, user=user),
-                          title=title)
+                          title=title, document=OfficialDocument())

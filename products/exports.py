@@ -1,13 +1,18 @@
-"""Rows of the registry lists for Excel: what the user sees on screen, in their scope."""
+"""Rows of the registry lists for Excel: what the user sees on screen, in their scope, as a
+document fit to sign (ocop_portal.excel.OfficialDocument)."""
 
-from ocop_portal.excel import Column, table_workbook
+from ocop_portal.excel import Column, OfficialDocument, table_workbook
 
+# Widths that print one A4 page wide at a readable size; long names wrap. Numbers and dates are
+# centred, so that none touches the text of the next column.
 PRODUCT_COLUMNS = [
-    Column("STT", 6), Column("Tên sản phẩm", 34), Column("Chủ thể", 32),
-    Column("Loại hình chủ thể", 16), Column("Nhóm sản phẩm", 26), Column("Huyện/Thành phố", 18),
-    Column("Xã/Phường/Thị trấn", 20), Column("Hạng sao", 9), Column("Số quyết định", 18),
-    Column("Ngày quyết định", 14), Column("Giấy chứng nhận hiệu lực đến", 16),
-    Column("Trạng thái giấy chứng nhận", 18), Column("Năm tham gia chu trình", 12),
+    Column("STT", 5, align="center"), Column("Tên sản phẩm", 24), Column("Chủ thể", 22),
+    Column("Loại hình chủ thể", 12.5), Column("Nhóm sản phẩm", 15),
+    Column("Huyện/Thành phố", 13.5), Column("Xã/Phường/Thị trấn", 14),
+    Column("Hạng sao", 6, align="center"), Column("Số quyết định", 15, align="center"),
+    Column("Ngày quyết định", 11.5, align="center"),
+    Column("Giấy chứng nhận hiệu lực đến", 11.5, align="center"),
+    Column("Trạng thái giấy chứng nhận", 13.5), Column("Năm tham gia chu trình", 9, align="center"),
 ]
 
 
@@ -30,4 +35,6 @@ def product_rows(products):
 
 
 def product_workbook(products, *, title: str):
-    return table_workbook("Sản phẩm OCOP", PRODUCT_COLUMNS, product_rows(products), title=title)
+    """The list as a document of the provincial office, dated the day it is made."""
+    return table_workbook("Sản phẩm OCOP", PRODUCT_COLUMNS, product_rows(products), title=title,
+                          document=OfficialDocument())

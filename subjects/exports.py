@@ -1,13 +1,17 @@
-"""Rows of the producers' list for Excel: what the user sees on screen, in their scope."""
+"""Rows of the producers' list for Excel: what the user sees on screen, in their scope, as a
+document fit to sign (ocop_portal.excel.OfficialDocument)."""
 
-from ocop_portal.excel import Column, table_workbook
+from ocop_portal.excel import Column, OfficialDocument, table_workbook
 
+# Widths that print one A4 page wide at a readable size; long names wrap. Numbers are centred,
+# so that none touches the text of the next column.
 SUBJECT_COLUMNS = [
-    Column("STT", 6), Column("Tên chủ thể", 36), Column("Loại hình", 16),
-    Column("Mã số thuế/ĐKKD", 16), Column("Người đại diện", 24), Column("Điện thoại", 14),
-    Column("Địa chỉ", 24), Column("Xã/Phường/Thị trấn", 20), Column("Huyện/Thành phố", 18),
-    Column("Năm tham gia OCOP", 12), Column("Số sản phẩm", 10), Column("Tổng lao động", 10),
-    Column("Phụ nữ làm chủ", 10), Column("Dân tộc thiểu số", 10),
+    Column("STT", 5, align="center"), Column("Tên chủ thể", 22), Column("Loại hình", 11),
+    Column("Mã số thuế/ĐKKD", 14.5), Column("Người đại diện", 15), Column("Điện thoại", 13.5),
+    Column("Địa chỉ", 17), Column("Xã/Phường/Thị trấn", 13), Column("Huyện/Thành phố", 13.5),
+    Column("Năm tham gia OCOP", 8.5, align="center"), Column("Số sản phẩm", 8, align="center"),
+    Column("Tổng lao động", 8, align="center"), Column("Phụ nữ làm chủ", 8, align="center"),
+    Column("Dân tộc thiểu số", 8.5, align="center"),
 ]
 
 
@@ -24,4 +28,6 @@ def subject_rows(subjects):
 
 
 def subject_workbook(subjects, *, title: str):
-    return table_workbook("Chủ thể OCOP", SUBJECT_COLUMNS, subject_rows(subjects), title=title)
+    """The list as a document of the provincial office, dated the day it is made."""
+    return table_workbook("Chủ thể OCOP", SUBJECT_COLUMNS, subject_rows(subjects), title=title,
+                          document=OfficialDocument())

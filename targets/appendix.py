@@ -1,29 +1,39 @@
 """The plan's appendices (Phụ lục 1 and 2) with the year's actuals beside the plan's figures,
-laid out as an official document, and a second sheet listing every record counted so that each
-figure can be checked. Every number comes from the indicator engine (targets.selectors)."""
+laid out as an official document fit to sign (the national heading opposite the plan's issuer,
+the date it is made, the signatures), and a second sheet listing every record counted so that
+each figure can be checked. Every number comes from the indicator engine (targets.selectors)."""
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from openpyxl import Workbook
 
 from ocop_portal.domain import year_span
 from ocop_portal.excel import (
-    LINE_HEIGHT,
+    BODY_SIZE,
+    HEADING_SIZE,
     Column,
     ColumnGroup,
     HeadingLine,
+    OfficialDocument,
+    keep_together,
+    new_workbook,
     print_setup,
-    text_height,
+    repeat_header_if_split,
     write_heading,
     write_table,
 )
 from ocop_portal.numbers import percent_ratio
 from targets.indicators import PRODUCT, Period, entry_for, indicator_records
 from targets.models import Plan
-from targets.selectors import IndicatorProgress, YearProgress, indicator_progress
+from targets.selectors import (
+    IndicatorProgress,
+    YearProgress,
+    indicator_progress,
+    progress_mismatches,
+)
 
 APPENDICES = (1, 2)
 APPENDIX_TITLES = {
@@ -34,12 +44,14 @@ APPENDIX_TITLES = {
 }
 PERCENT = "0%"
 LEADING = [Column("STT", 5, align="center"), Column("Huyện, thành phố", 20)]
-FIGURES = [Column("Kế hoạch", 9.5, align="center"), Column("Thực hiện", 9.5, align="center"),
-           Column("Tỷ lệ (%)", 9.5, PERCENT, align="center")]
+# Wide enough that "Kế hoạch", "Thực hiện" and "Tỷ lệ (%)" each hold on one line, and an
+# indicator's name over the three in two lines.
+FIGURES = [Column("Kế hoạch", 11, align="center"), Column("Thực hiện", 11, align="center"),
+           Column("Tỷ lệ (%)", 11, PERCENT, align="center")]
 LIST_COLUMNS = [
     Column("STT", 6, align="center"), Column("Chỉ tiêu", 26), Column("Huyện, thành phố", 16),
     Column("Sản phẩm, chủ thể", 28), Column("Chủ thể sản xuất / loại hình", 24),
-    Column("Căn cứ được tính", 46), Column("Ngày", 11, align="center"),
+    Column("Căn cứ được tính", 46), Column("Ngày", 12, align="center"),
 ]
 
 
@@ -49,6 +61,8 @@ class AppendixData:
     plan: Plan
     progress: YearProgress
     items: list[IndicatorProgress]
+    # The day the workbook is made, for its place-and-date line (the figures' day is as_of).
+    generated_on: dt.date = field(default_factory=timezone.localdate)
 
     @property
     def year(self) -> int:
@@ -94,11 +108,30 @@ def write_indicator_table(sheet, progress: YearProgress, items: Sequence[Indicat
     total = [None, "Tổng cộng", *_figures(item.total for item in items)]
     last_row = write_table(sheet, columns, rows, start_row=start_row, groups=groups, total=total,
                            freeze=False)
-    group_width = sum(c.width for c in FIGURES)
-    sheet.row_dimensions[start_row].height = max(
-        text_height(g.title, group_width, bold=True) for g in groups if g) if items else None
-    sheet.row_dimensions[start_row + 1].height = 2 * LINE_HEIGHT  # "Tỷ lệ (%)" may wrap
     return start_row, last_row
+
+
+def indicator_widths(items: Sequence[IndicatorProgress]) -> list[float]:
+    """The widths of the columns of `write_indicator_table` for these indicators."""
+    return [column.width for column in [*LEADING, *FIGURES * len(items)]]
+
+
+def quota_notes(progress: YearProgress, items: Sequence[IndicatorProgress]) -> list[str]:
+    """A note for each of these indicators whose districts' quotas do not add up to the
+    province's: the "Kế hoạch" of the "Tổng cộng" row is the province's quota, not the sum of
+    the rows above it, and a reader adding up the column must be told why they differ."""
+    shown = {item.indicator.pk for item in items}
+    notes = []
+    for mismatch in progress_mismatches(progress):
+        indicator = mismatch.indicator
+        if indicator.pk not in shown:
+            continue
+        province = (f"chỉ tiêu toàn tỉnh là {mismatch.total} {indicator.unit}"
+                    if mismatch.total is not None else "toàn tỉnh chưa giao chỉ tiêu")
+        notes.append(f"- {indicator.name}: tổng chỉ tiêu các huyện, thành phố là "
+                     f"{mismatch.districts_sum} {indicator.unit}, chưa khớp với {province} "
+                     f"(cột Kế hoạch ở dòng “Tổng cộng” ghi chỉ tiêu toàn tỉnh).")
+    return notes
 
 
 def _figures(figures) -> list:
@@ -108,59 +141,61 @@ def _figures(figures) -> list:
     return values
 
 
-def _width(columns: Sequence[Column]) -> float:
-    return sum(column.width for column in columns)
-
-
 def appendix_workbook(data: AppendixData) -> Workbook:
-    """Phụ lục `number` as an official appendix, with the list of counted records."""
-    workbook = Workbook()
+    """Phụ lục `number` as an official appendix fit to sign, with the list of counted
+    records."""
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = f"Phụ lục {data.number}"
-    column_count = len(LEADING) + len(FIGURES) * len(data.items)
-    width = _width(LEADING) + _width(FIGURES) * len(data.items)
+    widths = indicator_widths(data.items)
     title = APPENDIX_TITLES[data.number].format(year=data.year)
     plan = data.plan
+    document = OfficialDocument(on=data.generated_on, issuer=(plan.issuer.upper(),))
+    title_row = document.write_heading(sheet, widths)
     header_row = write_heading(sheet, [
-        HeadingLine(plan.issuer.upper(), bold=True, columns=3),
-        HeadingLine(""),
-        HeadingLine(f"PHỤ LỤC {data.number}", bold=True, size=13),
-        HeadingLine(title, bold=True, height=text_height(title, width, size=12, bold=True)),
+        HeadingLine(f"PHỤ LỤC {data.number}", bold=True, size=HEADING_SIZE),
+        HeadingLine(title, bold=True),
         HeadingLine(f"(Kèm theo Kế hoạch số {plan.number} ngày {official_date(plan.issued_on)} "
                     f"của {plan.issuer})", italic=True),
         HeadingLine(f"Số liệu tính đến ngày {data.as_of:%d/%m/%Y}", italic=True),
         HeadingLine(""),
-    ], width=column_count)
+    ], width=len(widths), start_row=title_row, widths=widths)
     first, last = write_indicator_table(sheet, data.progress, data.items, start_row=header_row)
-    _write_notes(sheet, data.items, start_row=last + 2, width=width, column_count=column_count)
-    print_setup(sheet, title_rows=(first, first + 1))
+    notes_end = _write_notes(sheet, data, start_row=last + 2, widths=widths)
+    signature_end = document.write_signature(sheet, widths, start_row=notes_end + 2)
+    print_setup(sheet)
+    # The titles with the whole table (a row a district); the notes' heading with its first
+    # line; the signatures with the last note.
+    keep_together(sheet, [(title_row, last), (last + 2, last + 3), (notes_end, signature_end)])
+    repeat_header_if_split(sheet, (first, first + 1), last)
     _write_list_sheet(workbook.create_sheet("Danh sách"), data)
     return workbook
 
 
-def _write_notes(sheet, items, *, start_row, width, column_count):
-    notes = [HeadingLine("Ghi chú:", bold=True, align="left")]
-    notes.append(HeadingLine(
-        "- Tỷ lệ (%) = Thực hiện / Kế hoạch; để trống khi chưa giao kế hoạch. Danh sách hồ sơ "
-        "được tính ở trang “Danh sách”.", align="left", size=11))
-    for item in items:
-        text = f"- {item.indicator.name}: {item.indicator.counting_rule}"
-        notes.append(HeadingLine(text, align="left", size=11,
-                                 height=text_height(text, width)))
-    write_heading(sheet, notes, width=column_count, start_row=start_row)
+def _write_notes(sheet, data: AppendixData, *, start_row: int, widths: Sequence[float]) -> int:
+    """The notes under the table; returns their last row."""
+    texts = ["- Tỷ lệ (%) = Thực hiện / Kế hoạch; để trống khi chưa giao kế hoạch. Danh sách hồ "
+             "sơ được tính ở trang “Danh sách”.",
+             *quota_notes(data.progress, data.items),
+             *(f"- {item.indicator.name}: {item.indicator.counting_rule}" for item in data.items)]
+    notes = [HeadingLine("Ghi chú:", bold=True, align="left"),
+             *(HeadingLine(text, align="justify", size=BODY_SIZE) for text in texts)]
+    return write_heading(sheet, notes, width=len(widths), start_row=start_row, widths=widths) - 1
 
 
 def _write_list_sheet(sheet, data: AppendixData):
+    """The records counted, a row each; the header in row 4, repeated on every page."""
     title = (f"DANH SÁCH HỒ SƠ ĐƯỢC TÍNH VÀO KẾT QUẢ THỰC HIỆN – PHỤ LỤC {data.number}, "
              f"KẾ HOẠCH SỐ {data.plan.number}, NĂM {data.year}")
+    widths = [column.width for column in LIST_COLUMNS]
     write_heading(sheet, [
-        HeadingLine(title, bold=True,
-                    height=text_height(title, _width(LIST_COLUMNS), size=12, bold=True)),
+        HeadingLine(title, bold=True, size=HEADING_SIZE),
         HeadingLine(f"Số liệu tính đến ngày {data.as_of:%d/%m/%Y}", italic=True),
-    ], width=len(LIST_COLUMNS))
+    ], width=len(LIST_COLUMNS), widths=widths)
     rows = ([index, *row] for index, row in enumerate(counted_rows(data), start=1))
-    write_table(sheet, LIST_COLUMNS, rows, start_row=4)
+    last = write_table(sheet, LIST_COLUMNS, rows, start_row=4)
     print_setup(sheet, title_rows=(4, 4))
+    keep_together(sheet, [(1, min(last, 6))])
 
 
 def counted_rows(data: AppendixData) -> Iterator[list]:

@@ -10,20 +10,31 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from ocop_portal import numbers
 from ocop_portal.domain import REPORT_EXPIRY_DAYS
 from ocop_portal.excel import (
+    BODY_SIZE,
+    HEADING_SIZE,
+    NOTHING,
     Column,
     HeadingLine,
+    OfficialDocument,
+    keep_together,
+    new_workbook,
     print_setup,
-    text_height,
     write_heading,
     write_table,
 )
 from products.models import Evaluation, Product
-from targets.appendix import FIGURES, LEADING, official_date, write_indicator_table
+from targets.appendix import (
+    indicator_widths,
+    official_date,
+    quota_notes,
+    write_indicator_table,
+)
 from targets.indicators import MEDIA_CODE, indicator_records
 from targets.indicators import rules as counting
 from targets.models import PlanTask
@@ -181,8 +192,9 @@ def month_summary(figures: MonthFigures) -> dict:
 
 
 def month_workbook(figures: MonthFigures, *, generated_at: dt.datetime) -> Workbook:
-    """The month's workbook: the summary sheet, then one sheet per list."""
-    workbook = Workbook()
+    """The month's workbook: the summary sheet, a report fit to sign dated the day it is made,
+    then one sheet per list, each saying it goes with the report."""
+    workbook = new_workbook()
     _summary_sheet(workbook.active, figures, generated_at)
     _decisions_sheet(workbook.create_sheet("SP công nhận trong tháng"), figures)
     _media_sheet(workbook.create_sheet("Tin bài trong tháng"), figures)
@@ -191,51 +203,90 @@ def month_workbook(figures: MonthFigures, *, generated_at: dt.datetime) -> Workb
     return workbook
 
 
+def _local_day(moment: dt.datetime) -> dt.date:
+    """The day of `moment` in the portal's time zone (a naive time is taken as local)."""
+    return (timezone.localtime(moment) if timezone.is_aware(moment) else moment).date()
+
+
+def _report_name(figures: MonthFigures) -> str:
+    return f"Báo cáo tiến độ thực hiện Chương trình OCOP tháng {figures.label}"
+
+
 def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
     sheet.title = "Tổng hợp"
     per_part = {1: [], 2: []}
     for item in figures.counted:
         per_part[item.indicator.appendix].append(item)
-    groups = max((len(items) for items in per_part.values()), default=0)
-    column_count = len(LEADING) + len(FIGURES) * groups
-    width = sum(c.width for c in LEADING) + sum(c.width for c in FIGURES) * groups
+    widths = indicator_widths(max(per_part.values(), key=len))
     plan = figures.progress.plan
     basis = (f"(Thực hiện Kế hoạch số {plan.number} ngày {official_date(plan.issued_on)} của "
              f"{plan.issuer})" if plan else f"(Năm {figures.month.year} chưa có kế hoạch)")
-    paragraph = month_paragraph(figures)
-    title = f"BÁO CÁO TIẾN ĐỘ THỰC HIỆN CHƯƠNG TRÌNH OCOP THÁNG {figures.label}"
-    row = write_heading(sheet, [
-        HeadingLine(plan.issuer.upper() if plan else "UBND TỈNH BẮC KẠN", bold=True, columns=3),
-        HeadingLine(""),
-        HeadingLine(title, bold=True, size=13,
-                    height=text_height(title, width, size=13, bold=True)),
+    document = OfficialDocument(on=_local_day(generated_at))
+    title_row = document.write_heading(sheet, widths)
+    section = _lines(sheet, widths, title_row, [
+        HeadingLine(_report_name(figures).upper(), bold=True, size=HEADING_SIZE),
         HeadingLine(basis, italic=True),
         HeadingLine(f"Lập lúc {generated_at:%H:%M ngày %d/%m/%Y}; số liệu lũy kế từ đầu năm "
                     f"{figures.month.year} đến hết ngày {month_end(figures.month):%d/%m/%Y}.",
-                    italic=True, size=11),
+                    italic=True, size=BODY_SIZE),
         HeadingLine(""),
         HeadingLine("I. TÓM TẮT", bold=True, align="left"),
-        HeadingLine(paragraph, align="justify", height=text_height(paragraph, width, size=12)),
+        HeadingLine(month_paragraph(figures), align="justify"),
         HeadingLine(""),
-        HeadingLine(f"II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU (lũy kế năm {figures.month.year}, theo "
-                    "huyện)", bold=True, align="left"),
-    ], width=column_count)
+    ])
+    # Kept on one page each: the titles with the summary; section II's heading with the first
+    # table; each part's heading with its table and notes; section III with the signatures.
+    blocks = [(title_row, section - 2)]
+    row = _lines(sheet, widths, section, [HeadingLine(
+        f"II. KẾT QUẢ THỰC HIỆN CHỈ TIÊU (lũy kế năm {figures.month.year}, theo huyện)",
+        bold=True, align="left")])
+    start = section
     for part, items in per_part.items():
         if not items:
             continue
-        row = write_heading(sheet, [HeadingLine(f"Chỉ tiêu Phụ lục {part}", italic=True,
-                                                align="left")], width=column_count, start_row=row)
+        row = _lines(sheet, widths, row, [HeadingLine(f"Chỉ tiêu Phụ lục {part}", italic=True,
+                                                      align="left")])
         _, last = write_indicator_table(sheet, figures.progress, items, start_row=row)
-        row = last + 2
-    met = "đạt" if figures.media_met else "chưa đạt"
-    media = (f"Tháng {figures.label}: {figures.media_in_month} tin, bài; chỉ tiêu "
-             f"{figures.media_per_month} tin, bài/tháng: {met}. Từ đầu năm: "
-             f"{figures.media.total.actual} tháng đạt, {figures.media.items} tin, bài.")
-    write_heading(sheet, [
+        notes = [HeadingLine(text, align="justify", size=BODY_SIZE)
+                 for text in quota_notes(figures.progress, items)]
+        row = _lines(sheet, widths, last + 1, notes)
+        blocks.append((start, row - 1))
+        row = start = row + 1
+    if not figures.counted:
+        row = _lines(sheet, widths, row, [HeadingLine(NOTHING, align="left"), HeadingLine("")])
+    start = row
+    row = _lines(sheet, widths, row, [
         HeadingLine("III. TIN, BÀI TUYÊN TRUYỀN", bold=True, align="left"),
-        HeadingLine(media, align="left", size=12, height=text_height(media, width, size=12)),
-    ], width=column_count, start_row=row)
+        HeadingLine(_media_text(figures), align="justify"),
+    ])
+    signature_end = document.write_signature(sheet, widths, start_row=row + 1)
     print_setup(sheet)
+    keep_together(sheet, [*blocks, (start, signature_end)])
+
+
+def _lines(sheet, widths, row: int, lines) -> int:
+    """Lines of running text over the whole width from `row`; returns the next free row."""
+    return write_heading(sheet, lines, width=len(widths), start_row=row, widths=widths)
+
+
+def _media_text(figures: MonthFigures) -> str:
+    met = "đạt" if figures.media_met else "chưa đạt"
+    return (f"Tháng {figures.label}: {figures.media_in_month} tin, bài; chỉ tiêu "
+            f"{figures.media_per_month} tin, bài/tháng: {met}. Từ đầu năm: "
+            f"{figures.media.total.actual} tháng đạt, {figures.media.items} tin, bài.")
+
+
+def _list_sheet(sheet, figures: MonthFigures, title: str, columns: list[Column], rows):
+    """A list that goes with the report: its title and the report it belongs to in rows 1 and
+    2, the table's header in row 3 (repeated on every page), "Không có" when it is empty."""
+    widths = [column.width for column in columns]
+    write_heading(sheet, [
+        HeadingLine(title, bold=True, size=HEADING_SIZE),
+        HeadingLine(f"(Kèm theo {_report_name(figures)})", italic=True),
+    ], width=len(columns), widths=widths)
+    last = write_table(sheet, columns, rows, start_row=3)
+    print_setup(sheet, title_rows=(3, 3))
+    keep_together(sheet, [(1, min(last, 5))])
 
 
 def _decisions_sheet(sheet, figures: MonthFigures):
@@ -254,22 +305,21 @@ def _decisions_sheet(sheet, figures: MonthFigures):
              e.product_id in new_ids and first_of_month[e.product_id] == e.pk,
              e.decision_number, e.decision_date]
             for index, e in enumerate(figures.decisions, start=1))
-    write_table(sheet, columns, rows,
-                title=f"Sản phẩm có quyết định công nhận từ 3 sao trong tháng {figures.label}")
-    print_setup(sheet, title_rows=(3, 3))
+    _list_sheet(sheet, figures,
+                f"Sản phẩm có quyết định công nhận từ 3 sao trong tháng {figures.label}", columns,
+                rows)
 
 
 def _media_sheet(sheet, figures: MonthFigures):
     columns = [Column("STT", 6, align="center"), Column("Tiêu đề", 44), Column("Thể loại", 12),
                Column("Cơ quan báo chí", 24), Column("Huyện, thành phố", 16),
-               Column("Thời điểm đăng", 16, align="center"), Column("Đường dẫn", 30)]
+               Column("Thời điểm đăng", 17.5, align="center"), Column("Đường dẫn", 30)]
     rows = ([index, item.title, item.get_kind_display(), item.outlet.name,
              item.district.short_name if item.district else "", item.published_at, item.url]
             for index, item in enumerate(figures.media_items, start=1))
-    write_table(sheet, columns, rows, title=(
+    _list_sheet(sheet, figures, (
         f"Tin, bài đăng trong tháng {figures.label}: {figures.media_in_month} "
-        f"(chỉ tiêu {figures.media_per_month} tin, bài/tháng)"))
-    print_setup(sheet, title_rows=(3, 3))
+        f"(chỉ tiêu {figures.media_per_month} tin, bài/tháng)"), columns, rows)
 
 
 def _expiring_sheet(sheet, figures: MonthFigures):
@@ -281,10 +331,9 @@ def _expiring_sheet(sheet, figures: MonthFigures):
              p.certificate_number, p.certificate_valid_to,
              (p.certificate_valid_to - figures.end).days]
             for index, p in enumerate(figures.expiring, start=1))
-    write_table(sheet, columns, rows, title=(
+    _list_sheet(sheet, figures, (
         f"Giấy chứng nhận OCOP hết hạn trong {EXPIRY_DAYS} ngày tính từ "
-        f"{figures.end:%d/%m/%Y}"))
-    print_setup(sheet, title_rows=(3, 3))
+        f"{figures.end:%d/%m/%Y}"), columns, rows)
 
 
 def _tasks_sheet(sheet, figures: MonthFigures):
@@ -293,6 +342,6 @@ def _tasks_sheet(sheet, figures: MonthFigures):
                Column("Trạng thái", 16)]
     rows = ([task.number, task.title, task.lead_units, task.deadline, task.get_status_display()]
             for task in figures.overdue_tasks)
-    write_table(sheet, columns, rows, title=(
-        f"Nội dung của kế hoạch quá hạn chưa hoàn thành (tính đến {figures.end:%d/%m/%Y})"))
-    print_setup(sheet, title_rows=(3, 3))
+    _list_sheet(sheet, figures, (
+        f"Nội dung của kế hoạch quá hạn chưa hoàn thành (tính đến {figures.end:%d/%m/%Y})"),
+        columns, rows)

@@ -328,11 +328,18 @@ def test_an_html_attachment_is_refused(province_staff, outlet):
 
 
 def _rows(response):
+    """The header and the rows of the table: down to the blank row above the signatures, none
+    when the table says "Không có"."""
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "STT")
-    return rows[header], rows[header + 1:]
+    body = []
+    for row in rows[header + 1:]:
+        if not any(row) or row[0] == "Không có":
+            break
+        body.append(row)
+    return rows[header], body
 
 
 def test_export_holds_only_the_officers_district_even_with_a_crafted_filter(

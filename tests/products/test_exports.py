@@ -30,9 +30,16 @@ def _sheet(response):
 
 
 def _column(sheet, title):
+    """The column's values, from the header ("STT") down to the row that ends the table (the
+    blank row above the signatures); none when the table says "Không có"."""
     header_row = next(row for row in sheet.iter_rows() if row[0].value == "STT")
     index = [cell.value for cell in header_row].index(title)
-    return [row[index].value for row in sheet.iter_rows(min_row=header_row[0].row + 1)]
+    values = []
+    for row in sheet.iter_rows(min_row=header_row[0].row + 1, values_only=True):
+        if not any(row) or row[0] == "Không có":
+            break
+        values.append(row[index])
+    return values
 
 
 @pytest.mark.parametrize("url", ["/products/export.xlsx", "/products/export.xlsx?district=066",
