@@ -13,9 +13,12 @@ from products.models import Product
 from subjects.models import Subject
 
 
-def media_item_list_for_user(user):
-    """The media items the user may see, newest first (a district officer: their district's)."""
-    items = MediaItem.objects.select_related("outlet", "district").order_by("-published_at", "-pk")
+def media_item_list_for_user(user, *, archived: bool = False):
+    """The media items the user may see, newest first (a district officer: their district's);
+    with `archived`, the archived ones instead of those in use."""
+    items = (MediaItem.all_objects.filter(archived_at__isnull=False) if archived
+             else MediaItem.objects.all())
+    items = items.select_related("outlet", "district").order_by("-published_at", "-pk")
     return scope_to_user(items, user)
 
 
@@ -29,9 +32,11 @@ def with_featured_for_user(items, user):
 
 
 def media_item_get_for_user(user, pk) -> MediaItem:
-    """One media item the user may see, with what it features; 404 outside their scope."""
-    items = with_featured_for_user(media_item_list_for_user(user).select_related("created_by"),
-                                   user)
+    """One media item the user may see, archived or not, with what it features; 404 outside
+    their scope."""
+    items = scope_to_user(
+        MediaItem.all_objects.select_related("outlet", "district", "created_by"), user)
+    items = with_featured_for_user(items, user)
     return get_object_or_404(items, pk=pk)
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from communications.models import MediaItem, Outlet
 from communications.url_keys import url_key
+from ocop_portal.archive import archive, archived_message, restore
 from ocop_portal.permissions import (
     can_view_district,
     require_edit_district,
@@ -27,10 +28,19 @@ class DuplicateMediaItem(ValidationError):
 
     def __init__(self, existing: MediaItem):
         self.existing = existing
-        super().__init__({"url": ValidationError(
-            "Đường dẫn này đã được ghi nhận cho một tin, bài khác (so sánh sau khi bỏ qua "
-            "http/https, www, dấu / ở cuối và các tham số theo dõi như utm_, fbclid).",
-            code="duplicate_url")})
+        message = (archived_message("tin, bài", existing.title) if existing.is_archived else
+                   "Đường dẫn này đã được ghi nhận cho một tin, bài khác (so sánh sau khi bỏ qua "
+                   "http/https, www, dấu / ở cuối và các tham số theo dõi như utm_, fbclid).")
+        super().__init__({"url": ValidationError(message, code="duplicate_url")})
+
+
+def media_item_archive(item: MediaItem, *, user, reason: str | None) -> MediaItem:
+    """Archive a media item: it leaves the list, the calendar and the monthly count."""
+    return archive(item, user=user, reason=reason)
+
+
+def media_item_restore(item: MediaItem, *, user) -> MediaItem:
+    return restore(item, user=user)
 
 
 def media_item_find_duplicate(*, url: str, exclude_pk=None) -> MediaItem | None:
@@ -38,7 +48,8 @@ def media_item_find_duplicate(*, url: str, exclude_pk=None) -> MediaItem | None:
     key = url_key(url)
     if not key:
         return None
-    others = MediaItem.objects.select_related("outlet", "district")
+    # Archived items hold their address too: the page then says to restore one.
+    others = MediaItem.all_objects.select_related("outlet", "district")
     if exclude_pk:
         others = others.exclude(pk=exclude_pk)
     return others.filter(url_key=key).first()

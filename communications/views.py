@@ -16,6 +16,7 @@ from communications.exports import media_items_workbook
 from communications.filters import MediaItemFilter
 from communications.forms import MediaItemForm, OutletForm
 from communications.models import Outlet
+from ocop_portal.archive_views import archive_view, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
@@ -43,7 +44,8 @@ def _filtered(request):
     """The media items for these filters in the user's scope, in the order asked for (newest
     first unless another is asked for), the list and its export alike."""
     filterset = MediaItemFilter(request.GET or None, request=request,
-                                queryset=selectors.media_item_list_for_user(request.user))
+                                queryset=selectors.media_item_list_for_user(
+                                    request.user, archived=request.GET.get("archived") == "1"))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="-published")
     return filterset, sort.apply(filterset.qs), sort
 
@@ -82,9 +84,12 @@ def media_item_export(request):
 @require_GET
 def media_item_detail(request, pk):
     item = selectors.media_item_get_for_user(request.user, pk)
+    may_edit = can_edit_district(request.user, item.district_id)
     return render(request, "communications/mediaitem_detail.html", {
         "item": item,
-        "can_edit": can_edit_district(request.user, item.district_id),
+        # An archived item is read, not changed, until it is restored.
+        "can_edit": may_edit and not item.is_archived,
+        "can_archive": may_edit,
     })
 
 
@@ -195,3 +200,12 @@ def outlet_create(request):
 def outlet_update(request, pk):
     require_plan_manager(request.user)
     return _outlet_form_page(request, get_object_or_404(Outlet, pk=pk))
+
+
+# "Lưu trữ" and "Khôi phục" on the page (ocop_portal.archive_views).
+media_item_archive = archive_view(
+    get=selectors.media_item_get_for_user, archive=services.media_item_archive,
+    what="tin, bài", detail="communications:detail")
+media_item_restore = restore_view(
+    get=selectors.media_item_get_for_user, restore=services.media_item_restore,
+    what="tin, bài", detail="communications:detail")

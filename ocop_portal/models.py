@@ -5,6 +5,38 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+ARCHIVE_REASON_MAX_LENGTH = 500
+
+
+class ActiveManager(models.Manager):
+    """The records in use: an archived record leaves lists, dropdowns and every count."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
+class Archivable(models.Model):
+    """A record that is archived (with a reason, by someone) instead of deleted: it leaves the
+    lists and the counts, keeps its history and can be restored. `objects` holds the records
+    in use; `all_objects` the archived ones as well (its page, duplicate checks, restoring)."""
+
+    archived_at = models.DateTimeField("Lưu trữ lúc", null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey("ocop_portal.User", on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+", editable=False,
+                                    verbose_name="Người lưu trữ")
+    archive_reason = models.CharField("Lý do lưu trữ", max_length=ARCHIVE_REASON_MAX_LENGTH,
+                                      blank=True, editable=False)
+
+    objects = ActiveManager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager (ruff takes it for a field)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 class WebURLField(models.URLField):
     """A web address; typed without a scheme, it is taken as https (Django 6's default)."""

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
-from ocop_portal.models import Commune, CommuneInDistrictMixin, District
+from ocop_portal.models import Archivable, Commune, CommuneInDistrictMixin, District
 from subjects.models import YEAR_VALIDATORS, Subject
 
 
@@ -63,7 +63,7 @@ class ProductGroup(models.Model):
         return self.parent if self.parent_id else self
 
 
-class Product(CommuneInDistrictMixin, models.Model):
+class Product(CommuneInDistrictMixin, Archivable):
     """An OCOP product; it belongs to the district of its production commune."""
 
     name = models.CharField("Tên sản phẩm", max_length=255)

@@ -28,17 +28,23 @@ from products.models import (
 NO_CERTIFICATE = "none"
 
 
-def product_list_for_user(user) -> QuerySet:
-    """Products the user may see, with what a list row shows, in a fixed number of queries."""
-    return scope_to_user(Product.objects.all(), user).select_related(
+def product_list_for_user(user, *, archived: bool = False) -> QuerySet:
+    """Products the user may see, with what a list row shows, in a fixed number of queries;
+    with `archived`, the archived ones instead of those in use."""
+    products = (Product.all_objects.filter(archived_at__isnull=False) if archived
+                else Product.objects.all())
+    return scope_to_user(products, user).select_related(
         "subject", "district", "commune", "group", "group__parent",
         "current_certificate", "current_certificate__evaluation",
     )
 
 
 def product_get_for_user(user, pk) -> Product:
-    """One product the user may see, or 404."""
-    return get_object_or_404(product_list_for_user(user), pk=pk)
+    """One product the user may see, archived or not, or 404."""
+    products = scope_to_user(Product.all_objects.all(), user).select_related(
+        "subject", "district", "commune", "group", "group__parent", "current_certificate",
+        "current_certificate__evaluation")
+    return get_object_or_404(products, pk=pk)
 
 
 def product_detail(product: Product, user) -> dict:
@@ -191,7 +197,9 @@ def participations_on(day: dt.date) -> QuerySet[Any]:
     whens = [When(ended_on__lte=day, then=F("outcome"))]
     whens += [When(**{f"{STAGE_DATE_FIELDS[stage]}__lte": day}, then=Value(stage.value))
               for stage in reversed(OPEN_STAGES)]
-    return CycleParticipation.objects.filter(registered_on__lte=day).annotate(
+    # An archived product has left the pipeline as it has left every count.
+    in_use = CycleParticipation.objects.filter(product__archived_at__isnull=True)
+    return in_use.filter(registered_on__lte=day).annotate(
         position=Case(*whens, default=Value(CycleStage.REGISTERED.value),
                       output_field=CharField()))
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ocop_portal.archive import archive, archived_message, restore
 from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
@@ -44,6 +45,27 @@ def _product_keys(product: Product):
     product.name = clean_text(product.name)
     product.name_key = name_key(product.name)
     product.search_text = search_key(product.name, product.subject.name)
+    # full_clean checks uniqueness among the products in use; an archived one holds its name
+    # too, and is restored rather than entered again.
+    archived = (Product.all_objects.filter(subject_id=product.subject_id,
+                                           name_key=product.name_key,
+                                           archived_at__isnull=False)
+                .exclude(pk=product.pk).first())
+    if archived is not None:
+        raise ValidationError({"name": archived_message("sản phẩm", archived.name)})
+
+
+def product_archive(product: Product, *, user, reason: str | None) -> Product:
+    """Archive a product: it leaves the lists and every count, and keeps its history."""
+    return archive(product, user=user, reason=reason)
+
+
+def product_restore(product: Product, *, user) -> Product:
+    """Bring a product back; its producer must be in use (restored first)."""
+    if product.subject.is_archived:
+        raise ValidationError(f"Chủ thể “{product.subject.name}” của sản phẩm đang được lưu "
+                              "trữ; hãy khôi phục chủ thể trước.")
+    return restore(product, user=user)
 
 
 def _refuse_future(field: str, day: dt.date | None, what: str) -> None:

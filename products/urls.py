@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/edit/", views.product_update, name="update"),
     path("<int:pk>/photo/", views.product_photo, name="photo"),
+    path("<int:pk>/archive/", views.product_archive, name="archive"),
+    path("<int:pk>/restore/", views.product_restore, name="restore"),
     path("<int:pk>/evaluations/new/", views.evaluation_create, name="evaluation_create"),
     path("<int:pk>/standards/new/", views.quality_certification_create,
          name="quality_certification_create"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from communications.selectors import media_items_for_product
+from ocop_portal.archive_views import archive_view, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
@@ -58,7 +59,8 @@ def _filtered_products(request):
     """The products the list shows for these filters (and a dashboard number's drill-through),
     in the user's scope, in the order asked for (the list and its export alike)."""
     product_filter = ProductFilter(request.GET, user=request.user,
-                                   queryset=selectors.product_list_for_user(request.user))
+                                   queryset=selectors.product_list_for_user(
+                                       request.user, archived=request.GET.get("archived") == "1"))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
     return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort
 
@@ -89,9 +91,12 @@ def product_export(request):
 
 def product_detail(request, pk):
     product = selectors.product_get_for_user(request.user, pk)
+    may_edit = can_edit_district(request.user, product.district_id)
     context = {
         "product": product,
-        "can_edit": can_edit_district(request.user, product.district_id),
+        # An archived product is read, not changed, until it is restored.
+        "can_edit": may_edit and not product.is_archived,
+        "can_archive": may_edit,
         **selectors.product_detail(product, request.user),
         "coverage": list(media_items_for_product(request.user, product)),
     }
@@ -228,3 +233,10 @@ def participation_withdraw(request, pk):
                                services.participation_withdraw,
                                "products/participation_withdraw.html",
                                "Đã ghi nhận sản phẩm rút khỏi chu trình.")
+
+
+# "Lưu trữ" and "Khôi phục" on the page (ocop_portal.archive_views).
+product_archive = archive_view(get=selectors.product_get_for_user, archive=services.product_archive,
+                               what="sản phẩm", detail="products:detail")
+product_restore = restore_view(get=selectors.product_get_for_user, restore=services.product_restore,
+                               what="sản phẩm", detail="products:detail")

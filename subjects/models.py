@@ -12,7 +12,13 @@ from simple_history.models import HistoricalRecords
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import RECORD_YEAR_RANGE
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
-from ocop_portal.models import Commune, CommuneInDistrictMixin, District, WebURLField
+from ocop_portal.models import (
+    Archivable,
+    Commune,
+    CommuneInDistrictMixin,
+    District,
+    WebURLField,
+)
 
 
 class SubjectType(models.TextChoices):
@@ -27,7 +33,7 @@ YEAR_VALIDATORS = [MinValueValidator(RECORD_YEAR_RANGE[0]),
                    MaxValueValidator(RECORD_YEAR_RANGE[1])]
 
 
-class Subject(CommuneInDistrictMixin, models.Model):
+class Subject(CommuneInDistrictMixin, Archivable):
     """A producer taking part in OCOP; it belongs to the district of its address."""
 
     name = models.CharField("Tên chủ thể", max_length=255)

@@ -7,19 +7,21 @@ from ocop_portal.permissions import scope_to_user
 from subjects.models import Subject
 
 
-def subject_list_for_user(user) -> QuerySet:
+def subject_list_for_user(user, *, archived: bool = False) -> QuerySet:
     """Producers the user may see, with the number of their products the user may see, in a
     fixed number of queries."""
     officer = getattr(user, "is_district_officer", False)
     visible = Q(products__district_id=user.district_id) if officer else Q()
-    return (scope_to_user(Subject.objects.all(), user)
+    subjects = (Subject.all_objects.filter(archived_at__isnull=False) if archived
+                else Subject.objects.all())
+    return (scope_to_user(subjects, user)
             .select_related("district", "commune")
             .annotate(product_count=Count("products", filter=visible)))
 
 
 def subject_get_for_user(user, pk) -> Subject:
-    """One producer the user may see, or 404."""
-    return get_object_or_404(scope_to_user(Subject.objects.all(), user)
+    """One producer the user may see, archived or not, or 404."""
+    return get_object_or_404(scope_to_user(Subject.all_objects.all(), user)
                              .select_related("district", "commune"), pk=pk)
 
 

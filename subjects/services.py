@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ocop_portal.archive import archive, archived_message, restore
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
@@ -59,7 +60,8 @@ def subject_find_duplicate(*, name: str, district, registration_number: str = ""
                            exclude_pk=None) -> tuple[Subject, str] | None:
     """An existing producer with the same registration number (anywhere in the province) or the
     same normalised name in the same district, with the reason; None when there is none."""
-    others = Subject.objects.exclude(pk=exclude_pk) if exclude_pk else Subject.objects.all()
+    # Archived producers count too: one of them is restored rather than entered again.
+    others = Subject.all_objects.exclude(pk=exclude_pk) if exclude_pk else Subject.all_objects.all()
     registration_number = clean_text(registration_number)
     if registration_number:
         existing = others.filter(registration_number=registration_number).first()
@@ -68,10 +70,26 @@ def subject_find_duplicate(*, name: str, district, registration_number: str = ""
                               f"“{existing.name}” ({existing.district}).")
     district_id = getattr(district, "pk", district)
     existing = others.filter(district_id=district_id, name_key=name_key(name)).first()
+    if existing and existing.is_archived:
+        return existing, archived_message("chủ thể", existing.name)
     if existing:
         return existing, (f"Huyện này đã có chủ thể “{existing.name}” trùng tên (không phân biệt "
                           f"dấu, hoa thường, cách viết tắt HTX).")
     return None
+
+
+def subject_archive(subject: Subject, *, user, reason: str | None) -> Subject:
+    """Archive a producer whose products are all archived already (so that no product in use
+    loses its producer)."""
+    in_use = subject.products.count()
+    if in_use:
+        raise ValidationError({"reason": f"Chủ thể còn {in_use} sản phẩm đang sử dụng; hãy lưu "
+                                         "trữ các sản phẩm đó trước."})
+    return archive(subject, user=user, reason=reason)
+
+
+def subject_restore(subject: Subject, *, user) -> Subject:
+    return restore(subject, user=user)
 
 
 def _subject_keys(subject: Subject):

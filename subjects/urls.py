@@ -10,6 +10,8 @@ urlpatterns = [
     path("export.xlsx", views.subject_export, name="export"),
     path("<int:pk>/", views.subject_detail, name="detail"),
     path("<int:pk>/edit/", views.subject_update, name="update"),
+    path("<int:pk>/archive/", views.subject_archive, name="archive"),
+    path("<int:pk>/restore/", views.subject_restore, name="restore"),
     path("<int:pk>/linkages/new/", views.linkage_create, name="linkage_create"),
     path("<int:pk>/supports/new/", views.support_create, name="support_create"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
+from ocop_portal.archive_views import archive_view, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
     can_edit_district,
@@ -44,7 +45,8 @@ def _filtered_subjects(request):
     """The producers the list shows for these filters (and a dashboard number's
     drill-through), in the user's scope, in the order asked for (the list and its export)."""
     subject_filter = SubjectFilter(request.GET, user=request.user,
-                                   queryset=selectors.subject_list_for_user(request.user))
+                                   queryset=selectors.subject_list_for_user(
+                                       request.user, archived=request.GET.get("archived") == "1"))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
     return subject_filter, sort.apply(subject_filter.qs), subject_filter.drill_through, sort
 
@@ -73,9 +75,12 @@ def subject_export(request):
 
 def subject_detail(request, pk):
     subject = selectors.subject_get_for_user(request.user, pk)
+    may_edit = can_edit_district(request.user, subject.district_id)
     return render(request, "subjects/subject_detail.html", {
         "subject": subject,
-        "can_edit": can_edit_district(request.user, subject.district_id),
+        # An archived producer is read, not changed, until it is restored.
+        "can_edit": may_edit and not subject.is_archived,
+        "can_archive": may_edit,
         **selectors.subject_detail(subject, request.user),
     })
 
@@ -147,3 +152,10 @@ def linkage_create(request, pk):
 def support_create(request, pk):
     return _subject_subform(request, pk, SupportRecordForm, services.support_record_add,
                             "subjects/supportrecord_form.html", "Đã ghi nhận nội dung hỗ trợ.")
+
+
+# "Lưu trữ" and "Khôi phục" on the page (ocop_portal.archive_views).
+subject_archive = archive_view(get=selectors.subject_get_for_user, archive=services.subject_archive,
+                               what="chủ thể", detail="subjects:detail")
+subject_restore = restore_view(get=selectors.subject_get_for_user, restore=services.subject_restore,
+                               what="chủ thể", detail="subjects:detail")

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ocop_portal.archive import archived_message
 from ocop_portal.permissions import can_edit_district
 from ocop_portal.text import name_key
 from products.imports.columns import title
@@ -163,6 +164,10 @@ class Applier:
                 f"{'mã số này' if by_number else 'tên này'} đã được đăng ký cho một chủ thể của "
                 "huyện khác, ngoài phạm vi của bạn; không thêm sản phẩm cho chủ thể của huyện "
                 "khác.", data.row, title(column)))
+        if subject.is_archived:
+            column = "registration_number" if by_number else "subject_name"
+            raise RowRefused(Issue(archived_message("chủ thể", subject.name), data.row,
+                                   title(column)))
         self._compare_subject(data, subject, by_number)
         return subject
 

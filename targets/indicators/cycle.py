@@ -129,7 +129,8 @@ def stage_shares(year: int) -> Shares:
     reaching a first 3-star recognition from each stage."""
     date_fields = [STAGE_DATE_FIELDS[stage] for stage in OPEN_STAGES]
     participations = list(
-        CycleParticipation.objects.filter(cycle_year__lt=year, kind=EvaluationKind.NEW)
+        CycleParticipation.objects.filter(cycle_year__lt=year, kind=EvaluationKind.NEW,
+                                          product__archived_at__isnull=True)
         .values("pk", "cycle_year", "product_id", "product__district_id", *date_fields))
     recognised = _recognised_in_cycle(participations)
     province: dict[str, list[int]] = {stage: [0, 0] for stage in STAGES}

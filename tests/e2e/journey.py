@@ -53,10 +53,12 @@ RELAYOUT_MS = 10_000
 
 
 # What an edit control is called on the registry pages: "Thêm ...", "Sửa", "Ghi kết quả ...",
-# "Thu hồi", "Xác nhận nhập", "Lưu". Not anchored at the start: an icon's glyph (Bootstrap Icons
-# are CSS generated content) comes first in the accessible name.
-EDIT_CONTROL = re.compile(r"(?:^|\s)(Thêm|Sửa|Ghi kết quả|Thu hồi|Xác nhận|Lưu|Nhập từ Excel)",
-                          re.IGNORECASE)
+# "Thu hồi", "Xác nhận nhập", "Lưu", "Lưu trữ", "Khôi phục"; not "Xem … đã lưu trữ" (reading).
+# Not anchored at the start: an icon's glyph (Bootstrap Icons are CSS generated content) comes
+# first in the accessible name.
+EDIT_CONTROL = re.compile(
+    r"(?:^|\s)(Thêm|Sửa|Ghi kết quả|Thu hồi|Xác nhận|(?<!đã )Lưu|Khôi phục|Nhập từ Excel)",
+    re.IGNORECASE)
 
 
 class Journey:
