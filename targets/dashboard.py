@@ -150,7 +150,7 @@ def _province_chart(progress) -> dict:
             "unit": "tin, bài" if item.is_media else item.indicator.unit,
             "quota": [f.quota for f in figures], "actual": [f.actual for f in figures],
         })
-    return {"labels": [d.name for d in progress.districts], "series": series}
+    return {"labels": [d.short_name for d in progress.districts], "series": series}
 
 
 def _district_chart(progress, district_code: str) -> dict:

@@ -136,4 +136,13 @@
     starsChart(readJson("stars-chart-data"));
     cycleChart(readJson("cycle-chart-data"));
   });
+
+  // Printed, the page is narrower than the screen: redraw each chart to the printed width so
+  // that it stays inside the page, and back to the screen's afterwards.
+  function resizeCharts() {
+    if (typeof Chart === "undefined") { return; }
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  }
+  window.addEventListener("beforeprint", resizeCharts);
+  window.addEventListener("afterprint", resizeCharts);
 }());
