@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from communications.models import MediaItem, MediaKind, Outlet
+from ocop_portal.collation import vietnamese
 from ocop_portal.forms import DateField, DateInput, TextRulesMixin
 from ocop_portal.permissions import editable_districts, scope_to_user
 from products.models import Product
@@ -45,7 +46,7 @@ class MediaItemForm(TextRulesMixin, forms.ModelForm):
         self.user = user
         self.order_fields(["title", "kind", "outlet", "published_on", "published_time", "url",
                            "author", "district", "products", "subjects", "note", "attachment"])
-        self.fields["outlet"].queryset = Outlet.objects.order_by("name")
+        self.fields["outlet"].queryset = Outlet.objects.order_by(vietnamese("name"), "pk")
         self.fields["outlet"].empty_label = "— Chọn cơ quan báo chí —"
         self.fields["kind"].choices = [("", "— Chọn thể loại —"), *MediaKind.choices]
         district = self.fields["district"]
@@ -58,9 +59,9 @@ class MediaItemForm(TextRulesMixin, forms.ModelForm):
         else:
             district.empty_label = "Toàn tỉnh (không gắn với huyện nào)"
         self.fields["products"].queryset = scope_to_user(
-            Product.objects.order_by("name", "pk"), user)
+            Product.objects.order_by(vietnamese("name"), "pk"), user)
         self.fields["subjects"].queryset = scope_to_user(
-            Subject.objects.order_by("name", "pk"), user)
+            Subject.objects.order_by(vietnamese("name"), "pk"), user)
         for name in ("products", "subjects"):
             self.fields[name].help_text = "Gõ vài chữ để tìm (không cần dấu), bấm để chọn; × để bỏ."
         if self.instance.pk and self.instance.published_at:

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from communications.models import MediaItem, Outlet, OutletLevel
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.permissions import scope_to_user
 from products.models import Product
@@ -25,9 +26,11 @@ def media_item_list_for_user(user, *, archived: bool = False):
 def with_featured_for_user(items, user):
     """The items with the products and producers they feature, as far as the user may see
     them: an officer's item may feature another district's, which stay hidden from the officer."""
+    products = Product.objects.order_by(vietnamese("name"), "pk")
+    subjects = Subject.objects.order_by(vietnamese("name"), "pk")
     return items.prefetch_related(
-        Prefetch("products", queryset=scope_to_user(Product.objects.order_by("name", "pk"), user)),
-        Prefetch("subjects", queryset=scope_to_user(Subject.objects.order_by("name", "pk"), user)),
+        Prefetch("products", queryset=scope_to_user(products, user)),
+        Prefetch("subjects", queryset=scope_to_user(subjects, user)),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from openpyxl import Workbook
 
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import year_span
 from ocop_portal.excel import (
     BODY_SIZE,
@@ -209,7 +210,7 @@ def counted_rows(data: AppendixData) -> Iterator[list]:
         records = entry.with_evidence(records.select_related("district"), period)
         if entry.kind == PRODUCT:
             records = records.select_related("subject")
-        for record in records.order_by("district__code", "name", "pk"):
+        for record in records.order_by("district__code", vietnamese("name"), "pk"):
             who = (record.subject.name if entry.kind == PRODUCT
                    else record.get_subject_type_display())
             basis, day = entry.describe(record)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from ocop_portal import numbers
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import REPORT_EXPIRY_DAYS
 from ocop_portal.excel import (
     BODY_SIZE,
@@ -106,7 +107,7 @@ def month_figures(month: dt.date) -> MonthFigures:
     new_products = list(
         indicator_records(NEW_PRODUCTS, year=month.year, today=end)
         .exclude(pk__in=before.values("pk"))
-        .select_related("subject", "district").order_by("district__code", "name", "pk"))
+        .select_related("subject", "district").order_by("district__code", vietnamese("name"), "pk"))
     decisions = list(
         counting.recognitions().filter(decision_date__range=(month, end))
         .select_related("product__subject", "product__district")
