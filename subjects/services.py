@@ -106,6 +106,17 @@ def _refuse_future(field: str, day: dt.date | None, what: str) -> None:
         raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
 
 
+def _refuse_future_years(subject: Subject) -> None:
+    """A producer joins the programme, or was founded, this year at the latest (as the import
+    reads the same column)."""
+    this_year = timezone.localdate().year
+    for field, what in (("first_year_in_programme", "Năm tham gia chương trình OCOP"),
+                        ("founded_year", "Năm thành lập")):
+        year = getattr(subject, field)
+        if year is not None and year > this_year:
+            raise ValidationError({field: f"{what} ({year}) không được sau năm nay ({this_year})."})
+
+
 def _guard_duplicate(subject: Subject):
     duplicate = subject_find_duplicate(
         name=subject.name, district=subject.district_id,
@@ -121,6 +132,7 @@ def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) 
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
     _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
+    _refuse_future_years(subject)
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
@@ -137,6 +149,7 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
     _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
+    _refuse_future_years(subject)
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()

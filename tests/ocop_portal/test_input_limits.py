@@ -506,3 +506,22 @@ def test_the_back_office_refuses_a_registration_dated_tomorrow(office):
         "Ngày cấp ĐKKD không được sau ngày hôm nay."]
     subject.refresh_from_db()
     assert subject.registration_date is None
+
+
+@pytest.mark.parametrize(("field", "what"), [
+    ("first_year_in_programme", "Năm tham gia chương trình OCOP"),
+    ("founded_year", "Năm thành lập"),
+])
+def test_a_producers_years_are_this_year_at_the_latest(province_staff, field, what):
+    this_year = _today().year
+    fields = {"name": "HTX Miến dong Côn Minh", "subject_type": "htx",
+              "district": district("064")}
+    with pytest.raises(ValidationError) as error:
+        subject_create(user=province_staff,
+                       fields=SubjectFields(**fields, **{field: this_year + 1}))
+    assert error.value.message_dict[field] == [
+        f"{what} ({this_year + 1}) không được sau năm nay ({this_year})."]
+    assert not Subject.objects.exists()
+    subject = subject_create(user=province_staff, fields=SubjectFields(**fields,
+                                                                       **{field: this_year}))
+    assert getattr(subject, field) == this_year
