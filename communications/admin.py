@@ -6,7 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from communications import services
 from communications.models import MediaItem, Outlet
-from ocop_portal.admin_services import ServiceAdmin
+from ocop_portal.admin_services import ArchivableAdmin, ServiceAdmin
 from ocop_portal.forms import AdminModelForm
 
 URL_FIELD = {models.URLField: {"assume_scheme": "https"}}
@@ -31,7 +31,7 @@ class OutletAdmin(ServiceAdmin):
 
 
 @admin.register(MediaItem)
-class MediaItemAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class MediaItemAdmin(ArchivableAdmin, ServiceAdmin, SimpleHistoryAdmin):
     form = AdminModelForm
     formfield_overrides = URL_FIELD
     list_display = ["title", "kind", "outlet", "published_at", "district", "is_demo"]

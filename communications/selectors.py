@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -34,6 +34,11 @@ def with_featured_for_user(items, user):
     )
 
 
+def media_item_visible_to(user, pk) -> bool:
+    """Whether the user may open the item (archived or not)."""
+    return scope_to_user(MediaItem.all_objects.filter(pk=pk), user).exists()
+
+
 def media_item_get_for_user(user, pk) -> MediaItem:
     """One media item the user may see, archived or not, with what it features; 404 outside
     their scope."""
@@ -53,8 +58,9 @@ def outlet_list():
     level_order = Case(*(When(level=level, then=Value(rank))
                          for rank, level in enumerate(OutletLevel.values)),
                        output_field=IntegerField())
-    return Outlet.objects.annotate(item_count=Count("items"), level_rank=level_order).order_by(
-        "level_rank", "name")
+    return Outlet.objects.annotate(
+        item_count=Count("items", filter=Q(items__archived_at__isnull=True)),
+        level_rank=level_order).order_by("level_rank", vietnamese("name"), "pk")
 
 
 def year_choices(today: dt.date | None = None) -> list[int]:

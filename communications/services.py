@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from communications.models import MediaItem, Outlet
 from communications.url_keys import url_key
-from ocop_portal.archive import archive, archived_message, restore
+from ocop_portal.archive import archive, require_in_use, restore
 from ocop_portal.permissions import (
     can_view_district,
     require_edit_district,
@@ -28,9 +28,12 @@ class DuplicateMediaItem(ValidationError):
 
     def __init__(self, existing: MediaItem):
         self.existing = existing
-        message = (archived_message("tin, bài", existing.title) if existing.is_archived else
-                   "Đường dẫn này đã được ghi nhận cho một tin, bài khác (so sánh sau khi bỏ qua "
-                   "http/https, www, dấu / ở cuối và các tham số theo dõi như utm_, fbclid).")
+        # The item is not named: it may belong to a district the user cannot see (the page
+        # links it for those who can).
+        message = ("Đường dẫn này đã được ghi nhận cho một tin, bài đang được lưu trữ; hãy mở "
+                   "tin, bài đó và bấm “Khôi phục” thay vì ghi nhận lại." if existing.is_archived
+                   else "Đường dẫn này đã được ghi nhận cho một tin, bài khác (so sánh sau khi bỏ "
+                   "qua http/https, www, dấu / ở cuối và các tham số theo dõi như utm_, fbclid).")
         super().__init__({"url": ValidationError(message, code="duplicate_url")})
 
 
@@ -131,6 +134,7 @@ def media_item_update(*, media_item: MediaItem, user, products=None, subjects=No
         raise TypeError(f"media_item_update() got unexpected fields: {', '.join(sorted(unknown))}")
     require_write(user)
     require_edit_district(user, media_item.district_id)
+    require_in_use(media_item)
     for name, value in fields.items():
         setattr(media_item, name, value)
     _check_scope(media_item, user=user, products=products, subjects=subjects)
@@ -185,8 +189,8 @@ def outlet_update(*, outlet: Outlet, user, name: str, level: str, website: str =
 
 def refresh_search_text_for_outlet(outlet: Outlet):
     """Items are searched by their outlet's name too: keep the folded text in step."""
-    for item in outlet.items.select_related("outlet"):
+    for item in outlet.items(manager="all_objects").select_related("outlet"):  # archived too
         before = item.search_text
         media_item_keys(item)
         if item.search_text != before:
-            MediaItem.objects.filter(pk=item.pk).update(search_text=item.search_text)
+            MediaItem.all_objects.filter(pk=item.pk).update(search_text=item.search_text)

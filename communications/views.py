@@ -65,7 +65,7 @@ def media_item_list(request):
         "without_product": without_product.urlencode(),
         "active_filters": sum(1 for value in cleaned.values() if value not in (None, "")),
         "can_write": request.user.can_write_records, "indicator": filterset.drill_through,
-        "scope_note": filterset.drill_through.scope_note(request.user, page_obj.paginator.count)
+        "scope_note": filterset.drill_through.scope_note(request.user)
         if filterset.drill_through else "",
         "sort": sort.headers(),
     })
@@ -98,7 +98,7 @@ def _duplicate_context(request, error):
     existing = getattr(error, "existing", None)
     if existing is None:
         return None
-    visible = selectors.media_item_list_for_user(request.user).filter(pk=existing.pk).exists()
+    visible = selectors.media_item_visible_to(request.user, existing.pk)
     return {"item": existing if visible else None}
 
 

@@ -59,7 +59,8 @@ class ServiceAdmin(admin.ModelAdmin):
     def _fresh(self, obj: models.Model | None) -> Any | None:
         if obj is None or obj.pk is None:
             return None
-        return type(obj)._default_manager.get(pk=obj.pk)
+        # The base manager: an archived record (left out of the default one) is found too.
+        return type(obj)._base_manager.get(pk=obj.pk)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
@@ -107,4 +108,32 @@ class ServiceAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    title = "lưu trữ"
+    parameter_name = "luu_tru"
+
+    def lookups(self, request, model_admin):
+        return [("dang_dung", "Đang sử dụng"), ("luu_tru", "Đã lưu trữ")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "dang_dung":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "luu_tru":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
+class ArchivableAdmin(admin.ModelAdmin):
+    """The back office sees archived records as well (the default manager leaves them out),
+    with a filter to tell them apart; archiving itself happens on the record's page."""
+
+    def get_queryset(self, request):
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_list_filter(self, request):
+        return [ArchivedFilter, *super().get_list_filter(request)]
 

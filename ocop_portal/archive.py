@@ -57,6 +57,13 @@ def restore(record: Record, *, user) -> Record:
     return record
 
 
+def require_in_use(record: Archivable) -> None:
+    """An archived record is read, not changed (nor given new evaluations, standards, linkages,
+    …) until it is restored."""
+    if record.is_archived:
+        raise ValidationError(f"“{record}” đang được lưu trữ; hãy khôi phục trước khi thay đổi.")
+
+
 def archived_message(what: str, name: str) -> str:
     """Why a new record cannot take the place of an archived one."""
     return (f"Đã có {what} “{name}” nhưng đang được lưu trữ; hãy mở hồ sơ đó và bấm “Khôi phục” "

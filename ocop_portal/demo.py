@@ -23,10 +23,11 @@ DEMO_ACCOUNTS = [
 
 def ensure_demo_asked_for():
     """Demo data only when asked for in so many words: its accounts publish their password."""
-    if not settings.DEMO_DATA:
+    if not (settings.DEMO_DATA and settings.LOCAL):
         raise ImproperlyConfigured(
-            "Không tạo dữ liệu mẫu khi chưa đặt DJANGO_DEMO_DATA=True: tài khoản mẫu dùng mật "
-            "khẩu công khai. (`make run` đặt biến này.)"
+            "Không tạo dữ liệu mẫu khi chưa đặt DJANGO_DEMO_DATA=True, hay trên máy chủ chính "
+            "thức (chỉ khi DJANGO_DEBUG hoặc DJANGO_EMBEDDED): tài khoản mẫu dùng mật khẩu công "
+            "khai. (`make run` đặt sẵn.)"
         )
 
 

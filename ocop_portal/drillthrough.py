@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -62,10 +62,11 @@ class DrillThrough:
         records = _get_source().records(self.code, year=self.year, as_of=self.as_of)
         return queryset.filter(pk__in=records.values("pk"))
 
-    def scope_note(self, user, shown: int) -> str:
+    def scope_note(self, user) -> str:
         """What a district officer following a figure beyond their district should know: the
-        list holds only their district's share of it ("6 trong 15 hồ sơ toàn tỉnh"). Empty for
-        everyone else, and for a figure of the officer's own district."""
+        list holds only their district's share of it ("6 trong 15 hồ sơ toàn tỉnh"), whatever
+        other filter narrows the page. Empty for everyone else, and for a figure of the
+        officer's own district. One query."""
         district = getattr(user, "district", None)
         if not getattr(user, "is_district_officer", False) or district is None:
             return ""
@@ -74,9 +75,16 @@ class DrillThrough:
         if self.district is not None:
             return (f"Số liệu này là của một huyện khác; danh sách chỉ gồm hồ sơ của "
                     f"{district} (phạm vi của bạn).")
-        total = _get_source().records(self.code, year=self.year, as_of=self.as_of).count()
-        return (f"Danh sách chỉ gồm hồ sơ của {district} (phạm vi của bạn): {shown} trong "
-                f"{total} hồ sơ toàn tỉnh; {total - shown} hồ sơ còn lại thuộc các huyện khác.")
+        records = _get_source().records(self.code, year=self.year, as_of=self.as_of)
+        counts = records.aggregate(
+            total=Count("pk"), own=Count("pk", filter=Q(district_id=district.pk)),
+            province_wide=Count("pk", filter=Q(district__isnull=True)))
+        others = counts["total"] - counts["own"] - counts["province_wide"]
+        note = (f"Danh sách chỉ gồm hồ sơ của {district} (phạm vi của bạn): {counts['own']} trong "
+                f"{counts['total']} hồ sơ toàn tỉnh; {others} hồ sơ thuộc các huyện khác")
+        if counts["province_wide"]:
+            note += f", {counts['province_wide']} hồ sơ chung toàn tỉnh (không gắn với huyện nào)"
+        return note + "."
 
 
 def parse_as_of(text: str) -> dt.date:

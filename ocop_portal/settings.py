@@ -5,6 +5,7 @@ Without any variable set, the portal runs on the embedded default: SQLite, no Re
 run in-process. Production sets `DATABASE_URL`, `REDIS_URL`, `DJANGO_SECRET_KEY` and friends.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -35,9 +36,14 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY and EMBEDDED:
     # A key of this machine's own, made on the first run and kept beside manage.py (not in git).
     key_file = Path(env.str("DJANGO_SECRET_KEY_FILE", default=str(BASE_DIR / ".secret_key")))
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        key_file.chmod(0o600)
+    try:
+        # Created readable by its owner only, and only once (two processes starting together).
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as new_key:
+            new_key.write(secrets.token_urlsafe(50))
     SECRET_KEY = key_file.read_text(encoding="utf-8").strip()
 if not SECRET_KEY:
     if not DEBUG:
@@ -52,6 +58,15 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if LOCAL else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+_LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
+if EMBEDDED and (env.str("REDIS_URL", default="") or not set(ALLOWED_HOSTS) <= _LOOPBACK
+                 or not env.str("DATABASE_URL", default="sqlite:").startswith("sqlite:")):
+    # The embedded mode turns off HTTPS-only cookies and HSTS and prints e-mail: one machine
+    # only, never a server that others reach.
+    raise ImproperlyConfigured(
+        "DJANGO_EMBEDDED=True chỉ dùng để chạy thử trên một máy (SQLite, không Redis, chỉ "
+        "127.0.0.1/localhost). Máy chủ chính thức: bỏ DJANGO_EMBEDDED và đặt DJANGO_SECRET_KEY, "
+        "DJANGO_ALLOWED_HOSTS, DATABASE_URL, REDIS_URL.")
 
 INSTALLED_APPS = [
     "csp",

@@ -48,9 +48,9 @@ class ListSort:
                      default: str) -> "ListSort":
         asked = str(params.get("sort", "") or "")
         known = {column.key for column in columns}
-        if asked.lstrip("-") not in known:
+        if asked.removeprefix("-") not in known:  # "--name" is not a column
             asked = default
-        return cls(columns, asked.lstrip("-"), asked.startswith("-"), params)
+        return cls(columns, asked.removeprefix("-"), asked.startswith("-"), params)
 
     @property
     def column(self) -> Column:

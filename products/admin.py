@@ -4,7 +4,12 @@ model is read-only here (ocop_portal.admin_services)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from ocop_portal.admin_services import (
+    ArchivableAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdmin,
+)
 from ocop_portal.forms import AdminModelForm
 from products import services
 from products.models import (
@@ -54,7 +59,7 @@ class TraceabilityInline(ReadOnlyInline):
 
 
 @admin.register(Product)
-class ProductAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class ProductAdmin(ArchivableAdmin, ServiceAdmin, SimpleHistoryAdmin):
     form = AdminModelForm
     list_display = ("name", "subject", "district", "group", "current_certificate",
                     "is_demo")

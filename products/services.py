@@ -13,7 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from ocop_portal.archive import archive, archived_message, restore
+from ocop_portal.archive import archive, archived_message, require_in_use, restore
 from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
@@ -78,6 +78,7 @@ def _check_subject_scope(user, subject):
     # The producer must be one the user may work with, so that an officer cannot attach a
     # product to another district's producer by forging the form.
     require_edit_district(user, subject.district_id)
+    require_in_use(subject)  # no new product for an archived producer
 
 
 @transaction.atomic
@@ -107,6 +108,7 @@ def product_update(product: Product, *, user: User, name: str, subject: Subject,
     """Change a product; both its old and its new district must be the user's to edit. A photo
     of None keeps the current one, False removes it."""
     require_edit_district(user, product.district_id)
+    require_in_use(product)
     product.name, product.subject, product.group = name, subject, group
     product.district, product.commune = district, commune
     product.first_cycle_year, product.description = first_cycle_year, description
@@ -124,10 +126,10 @@ def product_update(product: Product, *, user: User, name: str, subject: Subject,
 
 def refresh_search_text_for_subject(subject):
     """Products are searched by their producer's name too: keep the folded text in step."""
-    for product in subject.products.all():
+    for product in subject.products(manager="all_objects").all():  # archived ones too
         text = search_key(product.name, subject.name)
         if product.search_text != text:
-            Product.objects.filter(pk=product.pk).update(search_text=text)
+            Product.all_objects.filter(pk=product.pk).update(search_text=text)
 
 
 @dataclass
@@ -190,6 +192,7 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
     """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
     and supersedes the product's previous one."""
     require_edit_district(user, product.district_id)
+    require_in_use(product)
     # The parts' maxima depend on the criteria version: it is settled before the scores.
     criteria_version = rules.evaluation_criteria_version(
         criteria_version, decision_date=decision_date, cycle_year=cycle_year)
@@ -321,7 +324,7 @@ def evaluation_correct(evaluation: Evaluation, *, user: User, cycle_year: int, l
         certificate.valid_to = rules.certificate_valid_to(evaluation.decision_date)
         certificate.full_clean()
         record_author(certificate, user).save()
-    product_refresh_history(Product.objects.get(pk=evaluation.product_id), user=user)
+    product_refresh_history(Product.all_objects.get(pk=evaluation.product_id), user=user)
     return evaluation
 
 
@@ -349,6 +352,7 @@ def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, d
                        reason: str) -> Certificate:
     """Revoke a certificate from a date, with the decision and the reason."""
     require_edit_district(user, certificate.product.district_id)
+    require_in_use(certificate.product)
     if certificate.status == CertificateStatus.REVOKED:
         raise ValidationError("Giấy chứng nhận này đã bị thu hồi.")
     _refuse_future("revoked_on", revoked_on, "Ngày thu hồi")
@@ -382,6 +386,7 @@ def quality_certification_add(*, product: Product, user: User, standard: str, is
                               number: str = "", issuer: str = "") -> QualityCertification:
     """Record a quality-management standard certified for a product."""
     require_edit_district(user, product.district_id)
+    require_in_use(product)
     _refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
     certification = QualityCertification(
         product=product, standard=standard, standard_detail=standard_detail, number=number,
@@ -396,6 +401,7 @@ def traceability_add(*, product: Product, user: User, system: str, started_on: d
                      code: str = "", ended_on: dt.date | None = None) -> Traceability:
     """Record traceability put in place for a product."""
     require_edit_district(user, product.district_id)
+    require_in_use(product)
     # The end may be planned ahead (a stamp contract to a date); the start has happened.
     _refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
     record = Traceability(product=product, system=system, code=code, started_on=started_on,
@@ -417,7 +423,7 @@ def certificates_expiring_within(days: int, today: dt.date | None = None) -> lis
     today = today or timezone.localdate()
     return list(
         Certificate.objects.with_status(CertificateStatus.ACTIVE, today)
-        .filter(valid_to__lte=today + dt.timedelta(days=days))
+        .filter(valid_to__lte=today + dt.timedelta(days=days), product__archived_at__isnull=True)
         .select_related("product", "product__district", "product__subject", "evaluation")
         .order_by("valid_to", "pk")
     )
@@ -486,6 +492,7 @@ def participation_register(*, product: Product, user: User, cycle_year: int,
     """Register a product for the cycle of `cycle_year`, optionally already at a later stage
     (reached on `stage_on`, the registration day by default)."""
     require_edit_district(user, product.district_id)
+    require_in_use(product)
     _check_stage_day(None, registered_on, "registered_on", "Ngày đăng ký")
     if registered_on.year not in (cycle_year - 1, cycle_year):
         raise ValidationError({"registered_on": (
@@ -514,6 +521,7 @@ def participation_advance(participation: CycleParticipation, *, user: User, stag
     """Move an open participation on to a later stage, reached on `on`; the decision comes
     with the evaluation, not from here."""
     require_edit_district(user, participation.product.district_id)
+    require_in_use(participation.product)
     if not participation.is_open:
         raise ValidationError(f"Chu trình {participation.cycle_year} của sản phẩm đã kết thúc "
                               f"({participation.get_outcome_display().lower()}).")
@@ -540,6 +548,7 @@ def participation_withdraw(participation: CycleParticipation, *, user: User, on:
     """End an open participation without a decision: the producer withdrew, or the idea or
     the plan was not accepted."""
     require_edit_district(user, participation.product.district_id)
+    require_in_use(participation.product)
     if not participation.is_open:
         raise ValidationError(f"Chu trình {participation.cycle_year} của sản phẩm đã kết thúc "
                               f"({participation.get_outcome_display().lower()}).")

@@ -73,8 +73,7 @@ def product_list(request):
         "page_obj": page,
         "products": page.object_list,
         "indicator": indicator,
-        "scope_note": indicator.scope_note(request.user, page.paginator.count) if indicator
-        else "",
+        "scope_note": indicator.scope_note(request.user) if indicator else "",
         "sort": sort.headers(),
         "query_string": querystring_without_page(request.GET),
     })

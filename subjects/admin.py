@@ -3,7 +3,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from ocop_portal.admin_services import ReadOnlyAdmin, ReadOnlyInline, ServiceAdmin
+from ocop_portal.admin_services import (
+    ArchivableAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    ServiceAdmin,
+)
 from ocop_portal.forms import AdminModelForm
 from subjects import services
 from subjects.forms import SubjectForm
@@ -23,7 +28,7 @@ class SupportRecordInline(ReadOnlyInline):
 
 
 @admin.register(Subject)
-class SubjectAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class SubjectAdmin(ArchivableAdmin, ServiceAdmin, SimpleHistoryAdmin):
     form = AdminModelForm
     list_display = ("name", "subject_type", "district", "registration_number",
                     "first_year_in_programme", "is_demo")

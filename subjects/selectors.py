@@ -12,6 +12,7 @@ def subject_list_for_user(user, *, archived: bool = False) -> QuerySet:
     fixed number of queries."""
     officer = getattr(user, "is_district_officer", False)
     visible = Q(products__district_id=user.district_id) if officer else Q()
+    visible &= Q(products__archived_at__isnull=True)  # an archived product is not counted
     subjects = (Subject.all_objects.filter(archived_at__isnull=False) if archived
                 else Subject.objects.all())
     return (scope_to_user(subjects, user)
@@ -27,7 +28,10 @@ def subject_get_for_user(user, pk) -> Subject:
 
 def subject_detail(subject: Subject, user) -> dict:
     """What the producer's page shows beside it: products, linkages, support."""
-    products = (scope_to_user(subject.products.all(), user)
+    # An archived producer's page still lists its (archived) products.
+    own = (subject.products(manager="all_objects").all() if subject.is_archived
+           else subject.products.all())
+    products = (scope_to_user(own, user)
                 .select_related("district", "group", "group__parent", "current_certificate",
                                 "current_certificate__evaluation"))
     return {

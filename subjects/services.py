@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from ocop_portal.archive import archive, archived_message, restore
+from ocop_portal.archive import archive, archived_message, require_in_use, restore
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
@@ -65,6 +65,8 @@ def subject_find_duplicate(*, name: str, district, registration_number: str = ""
     registration_number = clean_text(registration_number)
     if registration_number:
         existing = others.filter(registration_number=registration_number).first()
+        if existing and existing.is_archived:
+            return existing, archived_message("chủ thể", existing.name)
         if existing:
             return existing, (f"Mã số thuế/ĐKKD {registration_number} đã được đăng ký cho chủ thể "
                               f"“{existing.name}” ({existing.district}).")
@@ -146,6 +148,7 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
     from products.services import refresh_search_text_for_subject
 
     require_edit_district(user, subject.district_id)
+    require_in_use(subject)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
     _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
@@ -165,6 +168,7 @@ def linkage_add(*, subject: Subject, user: User, partner: str, valid_from: dt.da
                 households: int | None = None, note: str = "") -> Linkage:
     """Record a production or sales linkage contract of a producer."""
     require_edit_district(user, subject.district_id)
+    require_in_use(subject)
     _refuse_future("contract_date", contract_date, "Ngày ký hợp đồng")
     linkage = Linkage(subject=subject, kind=kind, partner=partner,
                       contract_number=contract_number, contract_date=contract_date,
@@ -180,6 +184,7 @@ def support_record_add(*, subject: Subject, user: User, kind: str, date: dt.date
                        amount: Decimal | None = None, funding_source: str = "") -> SupportRecord:
     """Record support given to a producer (consolidation, a new subject's start, ...)."""
     require_edit_district(user, subject.district_id)
+    require_in_use(subject)
     _refuse_future("date", date, "Ngày hỗ trợ")
     record = SupportRecord(subject=subject, kind=kind, date=date, content=content, amount=amount,
                            funding_source=funding_source, created_by=user if user.pk else None)

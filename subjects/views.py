@@ -57,8 +57,7 @@ def subject_list(request):
     return render(request, "subjects/subject_list.html", {
         "filter": subject_filter, "page_obj": page, "subjects": page.object_list,
         "indicator": indicator,
-        "scope_note": indicator.scope_note(request.user, page.paginator.count) if indicator
-        else "",
+        "scope_note": indicator.scope_note(request.user) if indicator else "",
         "sort": sort.headers(),
         "query_string": querystring_without_page(request.GET),
     })

@@ -117,6 +117,10 @@ def monthly_report_fail(*, report_id: int, reason: str) -> MonthlyReport | None:
 def _store(report_id: int, *, content: bytes, summary: dict,
            generated_at: dt.datetime) -> tuple[MonthlyReport, str]:
     report = MonthlyReport.objects.select_for_update().get(pk=report_id)
+    if report.status == ReportStatus.DONE and report.file_version == report.version:
+        # Another delivery of the same job built it while this one was building (the check at
+        # the start of the task read before either had finished): keep its file and e-mail.
+        return report, ""
     old_name = report.file.name
     # upload_to puts it under reports/monthly/ in the private storage.
     report.file.save(f"{report.month:%Y-%m}/bao-cao-ocop-{report.month:%Y-%m}-lan-"

@@ -45,8 +45,9 @@ class Period:
 
 
 def recognitions() -> QuerySet[Evaluation]:
-    """Evaluations that recognise a product as OCOP (3 stars or more)."""
-    return Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS)
+    """Evaluations that recognise a product in use (not archived) as OCOP (3 stars or more)."""
+    return Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS,
+                                     product__archived_at__isnull=True)
 
 
 # Products

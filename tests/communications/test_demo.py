@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_items_are_marked_and_created_once(settings, reference_data):
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     users = demo_accounts_create()
     created = demo_media_create()
     assert created == MediaItem.objects.count() > sum(PATTERN_2024)

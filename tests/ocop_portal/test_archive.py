@@ -132,3 +132,61 @@ def test_import_refuses_a_row_of_an_archived_producer(product, province_staff):
                                   product_name="Miến dong mới")])
     report = run_import(name="nhap.xlsx", content=content, user=province_staff, dry_run=True)
     assert any("đang được lưu trữ" in issue.message for issue in report.errors)
+
+
+def test_an_archived_record_is_not_changed_until_restored(product, district_officer):
+    product_services.product_archive(product, user=district_officer, reason="Nhập trùng")
+    client = client_for(district_officer)
+    client.post(f"/products/{product.pk}/edit/", {
+        "name": "Tên mới", "subject": product.subject_id, "group": product.group_id,
+        "district": product.district_id})
+    assert Product.all_objects.get(pk=product.pk).name == "Miến dong Bằng Phúc"
+    with pytest.raises(ValidationError, match="đang được lưu trữ; hãy khôi phục"):
+        product_services.traceability_add(product=product, user=district_officer,
+                                          system="iCheck", started_on=dt.date(2024, 6, 1))
+    page = client.get(f"/products/{product.pk}/").content.decode()
+    assert f"/products/{product.pk}/edit/" not in page
+
+
+def test_archived_products_leave_the_producer_count_the_report_and_the_expiry_notice(
+        product, district_officer, province_staff):
+    from products.services import certificates_expiring_within
+    from targets.monthly import month_figures
+
+    product_services.product_archive(product, user=district_officer, reason="Nhập trùng")
+    listed = client_for(province_staff).get("/subjects/?archived=").context["page_obj"]
+    assert [s.product_count for s in listed.object_list if s.pk == product.subject_id] == [0]
+    assert month_figures(dt.date(2024, 5, 1)).decisions == []
+    assert certificates_expiring_within(36 * 31, today=dt.date(2024, 6, 1)) == []
+
+
+def test_the_back_office_finds_and_filters_archived_records(product, admin_user):
+    product_services.product_archive(product, user=admin_user, reason="Nhập trùng")
+    client = client_for(admin_user)
+    assert client.get(f"/admin/products/product/{product.pk}/change/").status_code == 200
+    listed = client.get("/admin/products/product/?luu_tru=luu_tru").content.decode()
+    assert "Miến dong Bằng Phúc" in listed
+    active = client.get("/admin/products/product/?luu_tru=dang_dung").content.decode()
+    assert "Miến dong Bằng Phúc" not in active
+
+
+def test_an_archived_address_of_another_district_is_not_named(reference_data, district_officer,
+                                                             other_district_officer):
+    from communications import services as media_services
+    from communications.models import Outlet
+
+    outlet = Outlet.objects.create(name="Báo Bắc Kạn", level="tinh")
+    url = "https://baobackan.vn/bi-mat-cho-don"
+
+    def post(user, title, code):
+        return client_for(user).post("/communications/new/", {
+            "title": title, "kind": "bai", "outlet": outlet.pk, "published_on": "05/03/2024",
+            "url": url, "district": district(code).pk})
+
+    post(district_officer, "Bí mật của Chợ Đồn", "064")
+    item = MediaItem.objects.get()
+    media_services.media_item_archive(item, user=district_officer, reason="Trùng")
+    html = post(other_district_officer, "Tin khác", "066").content.decode()
+    assert "đang được lưu trữ" in html
+    assert "Bí mật của Chợ Đồn" not in html
+    assert MediaItem.all_objects.count() == 1

@@ -59,3 +59,21 @@ def test_make_runs_settings_serve_the_vietnamese_404(tmp_path):
     key = tmp_path / "secret_key"
     assert len(key.read_text()) >= 50
     assert key.stat().st_mode & 0o077 == 0
+
+
+def test_the_embedded_mode_refuses_to_run_as_a_server(tmp_path):
+    """It turns off HTTPS-only cookies and HSTS: never with Redis, another database or a host
+    other than this machine."""
+    base = {k: v for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL"))}
+    base.update(makefile_env(), DJANGO_ENV_FILE="", DJANGO_SETTINGS_MODULE="ocop_portal.settings",
+                DJANGO_SECRET_KEY_FILE=str(tmp_path / "key"),
+                DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    for extra in ({"DJANGO_ALLOWED_HOSTS": "ocop.backan.gov.vn"},
+                  {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+                  {"DATABASE_URL": "postgres://ocop:x@127.0.0.1:5432/ocop"}):
+        result = subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
+            [sys.executable, "manage.py", "check"], cwd=ROOT, env={**base, **extra},
+            capture_output=True, text=True, timeout=120, check=False)
+        assert result.returncode != 0, extra
+        assert "DJANGO_EMBEDDED=True chỉ dùng để chạy thử trên một máy" in result.stderr, extra

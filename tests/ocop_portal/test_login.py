@@ -88,6 +88,7 @@ def test_password_change_page_is_in_vietnamese(district_officer):
 
 def test_load_demo_data_creates_one_account_per_role(settings, reference_data):
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     call_command("load_demo_data")
     call_command("load_demo_data")
     accounts = {u.username: u for u in User.objects.filter(username__startswith="demo_")}
@@ -125,6 +126,7 @@ NAVIGATION_BY_ACCOUNT = {
 def test_each_demo_account_logs_in_and_sees_navigation_fitting_its_role(settings,
                                                                         reference_data):
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     demo_accounts_create()
     for username, expected in NAVIGATION_BY_ACCOUNT.items():
         client = Client()

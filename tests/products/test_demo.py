@@ -8,6 +8,7 @@ from subjects.models import Subject
 @pytest.mark.django_db
 def test_demo_data_is_marked_and_loaded_once(settings, reference_data):
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     call_command("load_demo_data")
     products = Product.objects.count()
     evaluations = Evaluation.objects.count()
@@ -26,6 +27,7 @@ def test_demo_quotas_add_up_to_the_provincial_totals(settings, reference_data):
     from targets.selectors import quota_mismatches
 
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     call_command("load_demo_data")
     call_command("load_demo_data")
     plan_quotas = Quota.objects.filter(plan__year=2024)

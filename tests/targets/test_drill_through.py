@@ -18,6 +18,7 @@ LINK = re.compile(r'<a [^>]*href="(?P<href>[^"]+)"[^>]*data-(?:count|actual|item
 @pytest.fixture
 def demo(settings, reference_data):
     settings.DEMO_DATA = True
+    settings.LOCAL = True
     call_command("load_demo_data", stdout=io.StringIO())
     settings.DEMO_DATA = False
 

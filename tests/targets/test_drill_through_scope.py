@@ -43,7 +43,20 @@ def test_an_officer_reads_their_share_of_a_province_figure(two_of_five, district
                                                            shown, total):
     html = page(district_officer, url)
     assert (f"Danh sách chỉ gồm hồ sơ của Huyện Chợ Đồn (phạm vi của bạn): {shown} trong "
-            f"{total} hồ sơ toàn tỉnh; {total - shown} hồ sơ còn lại thuộc các huyện khác.") in html
+            f"{total} hồ sơ toàn tỉnh; {total - shown} hồ sơ thuộc các huyện khác.") in html
+
+
+def test_the_note_counts_the_figure_whatever_narrows_the_page(two_of_five, district_officer):
+    # A search that finds nothing on the page does not change what the figure holds.
+    html = page(district_officer, "/products/?indicator=new_products_3star&year=2024&q=zzz")
+    assert "2 trong 5 hồ sơ toàn tỉnh; 3 hồ sơ thuộc các huyện khác." in html
+
+
+def test_province_wide_media_items_are_named_as_such(two_of_five, district_officer):
+    media_item(dt.datetime(2024, 3, 9, 9), district=None)
+    html = page(district_officer, "/communications/?indicator=media_items_monthly&year=2024")
+    assert ("1 trong 4 hồ sơ toàn tỉnh; 2 hồ sơ thuộc các huyện khác, 1 hồ sơ chung toàn tỉnh "
+            "(không gắn với huyện nào).") in html
 
 
 def test_no_note_on_the_officers_own_figure_nor_for_the_province(two_of_five, district_officer,

@@ -168,3 +168,21 @@ def test_the_monthly_report_runs_through_the_worker(reference_data, settings, ma
     assert [r[1] for r in decisions] == ["Miến dong Na Rì"]
     assert len(mailoutbox) == 1
     assert mailoutbox[0].attachments[0][0] == "Báo cáo OCOP tháng 05-2024 (lần 1).xlsx"
+
+
+@pytest.mark.django_db
+def test_a_delivery_that_finishes_after_another_built_the_report_keeps_that_build(
+        reference_data, django_capture_on_commit_callbacks):
+    """The race a redelivery can run: both passed the check at the start, the other stored its
+    build first. Storing then keeps the other's file and queues no second e-mail."""
+    report = reports.monthly_report_request(month=dt.date(2024, 5, 1), queue=False)
+    monthly_report_generate.apply(args=[report.pk]).get()
+    built = MonthlyReport.objects.get(pk=report.pk)
+    emails = Job.objects.filter(task="targets.tasks.monthly_report_email").count()
+    with django_capture_on_commit_callbacks() as queued:
+        kept, old_name = reports._store(report.pk, content=b"late build", summary={},
+                                        generated_at=timezone.now())
+    assert (kept.file.name, kept.generated_at, old_name) == (built.file.name,
+                                                            built.generated_at, "")
+    assert queued == []
+    assert Job.objects.filter(task="targets.tasks.monthly_report_email").count() == emails
