@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ocop_portal.archive import archive, archived_message, require_in_use, restore
 from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
+from ocop_portal.figures_cache import registry_changed
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.numbers import number_text
@@ -249,6 +250,7 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
             best_stars = max(best_stars, evaluation.stars)
         if evaluation.kind != kind:
             Evaluation.objects.filter(pk=evaluation.pk).update(kind=kind)
+            registry_changed()  # an update() sends no post_save
 
     certificates = list(product.certificates.order_by("valid_from", "pk"))
     for index, certificate in enumerate(certificates):

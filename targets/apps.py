@@ -11,3 +11,7 @@ class TargetsConfig(AppConfig):
         from targets.indicators import RegistrySource
 
         register_source(RegistrySource())
+        # The dashboards' cached figures follow every write of the registry.
+        from ocop_portal import figures_cache
+
+        figures_cache.connect()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from ocop_portal.figures_cache import cached
 from ocop_portal.models import District
 from ocop_portal.numbers import number_text, percent_text, whole_percent
 from products.models import EvaluationKind
@@ -249,10 +250,14 @@ def dashboard_context(*, year: int, district: District | None = None,
                       today: dt.date | None = None) -> dict:
     """Everything a dashboard shows for `year`, for the province or for one district."""
     today = today or timezone.localdate()
-    progress = indicator_progress(year=year, today=today, also_district=district)
-    outlook = progress_outlook(progress)
-    breakdowns = indicator_breakdowns(year=year, today=today)
     code = district.code if district else None
+    # The engine's figures, cached until the registry changes (ocop_portal.figures_cache).
+    where = {"year": year, "today": today, "district_code": code}
+    progress = cached("progress", lambda: indicator_progress(
+        year=year, today=today, also_district=district), **where)
+    outlook = cached("outlook", lambda: progress_outlook(progress), **where)
+    breakdowns = cached("breakdowns", lambda: indicator_breakdowns(year=year, today=today),
+                        year=year, today=today)  # the same for every district
     stars = _numbers(breakdowns.stars, year, code)
     context = {
         "year": year, "today": today, "district": district, "progress": progress,

@@ -37,6 +37,15 @@ def _tasks_run_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures_cache():
+    """Each test starts from a registry version of its own: figures cached by an earlier test
+    (whose rows were rolled back) are never read."""
+    from ocop_portal.figures_cache import retire_version
+
+    retire_version()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
