@@ -17,6 +17,7 @@ every row gets its height here (`text_height`), measured with Times New Roman's 
 
 import copy
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -28,6 +29,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -206,8 +208,16 @@ def text_height(text: str, width: float, *, size: float = 11, bold: bool = False
     return wrapped_lines(text, width, size=size, bold=bold) * LINE_HEIGHT * size / 12 + 3
 
 
+@functools.lru_cache(maxsize=64)
 def _font(*, bold=False, italic=False, size=BODY_SIZE, underline=None) -> Font:
+    # One object per style, shared by every cell that has it: openpyxl validates each new
+    # style object, which dominated the cost of a long workbook (the cells store a style id).
     return Font(name=FONT_NAME, bold=bold, italic=italic, size=size, underline=underline)
+
+
+@functools.lru_cache(maxsize=64)
+def _alignment(horizontal: str, vertical: str = "top", indent: int = 0) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True, indent=indent)
 
 
 def _header_cell(cell, value):
@@ -425,19 +435,33 @@ def _grouped_header(sheet, columns, groups, row_index) -> int:
     return row_index + 1
 
 
+def _body_style(sheet, *, bold: bool, horizontal: str, indent: int, number_format: str):
+    """The style of a body cell, made once per workbook and copied to each cell: assigning
+    font, border and alignment cell by cell makes openpyxl hash each style object every time,
+    which was most of a long export's cost."""
+    styles = sheet.parent.__dict__.setdefault("_ocop_body_styles", {})
+    key = (bold, horizontal, indent, number_format)
+    if key not in styles:
+        model = Cell(sheet)
+        model.font = _font(bold=bold)
+        model.border = BORDER
+        model.alignment = _alignment(horizontal, "top", indent)
+        model.number_format = number_format
+        styles[key] = model._style
+    return copy.copy(styles[key])
+
+
 def _body_row(sheet, columns, values, row_index, *, bold=False):
     height = text_height("", 1, bold=bold)
     for col_index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
         cell = set_cell(sheet.cell(row=row_index, column=col_index), value,
                         number_format=column.number_format)
-        cell.font = _font(bold=bold)
-        cell.border = BORDER
         horizontal = column.align or _default_align(cell.value) or "left"
         # Text set from the left starts an indent in: applications wrap it up to the cell's
         # right border, where it would touch the text of the next cell.
         indent = 1 if horizontal == "left" else 0
-        cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True,
-                                   indent=indent)
+        cell._style = _body_style(sheet, bold=bold, horizontal=horizontal, indent=indent,
+                                  number_format=cell.number_format)
         if isinstance(cell.value, str):
             height = max(height, text_height(cell.value, column.width - indent * INDENT_WIDTH,
                                              bold=bold))
