@@ -46,13 +46,21 @@ def registry_version() -> str:
 
 
 def registry_changed(**kwargs) -> None:
-    """Retire the current version now and again when the transaction commits."""
+    """Retire the current version now and again when the transaction commits: once per
+    transaction, however many records it writes (an import writes thousands)."""
+    if _writes_pending():
+        return  # retired at this transaction's first write; retired again at its commit
     try:
         _retire()
     except Exception:  # the cache down: nothing cached can be read either
         logger.warning("Không cập nhật được phiên bản số liệu trong bộ nhớ đệm", exc_info=True)
         return
     transaction.on_commit(_retire_quietly)
+
+
+def _writes_pending() -> bool:
+    """Whether this connection's open transaction has written records the figures read."""
+    return any(entry[1] is _retire_quietly for entry in connection.run_on_commit)
 
 
 def _retire() -> None:
@@ -74,7 +82,10 @@ def _retire_quietly() -> None:
 def cached(name: str, build: Callable[[], T], *, year: int, today: dt.date,
            district_code: str | None = None) -> T:
     """`build()`'s value for these arguments, from the cache when the registry has not changed
-    since it was computed."""
+    since it was computed. Inside a transaction that has written registry records (not yet
+    committed, seen by this connection alone) the figures are computed and not cached."""
+    if _writes_pending():
+        return build()
     try:
         key = (f"figures:{connection.settings_dict['NAME']}:{registry_version()}:{name}:{year}:"
                f"{today.isoformat()}:{district_code or '-'}")

@@ -34,6 +34,7 @@ def staff_client(province_staff):
     return client
 
 
+@pytest.mark.django_db(transaction=True)  # committed writes, as in production
 def test_a_warm_dashboard_reads_its_figures_from_the_cache(reference_data, staff_client):
     recognise_new("Miến dong")
     with CaptureQueriesContext(connection) as cold:
@@ -44,6 +45,7 @@ def test_a_warm_dashboard_reads_its_figures_from_the_cache(reference_data, staff
     assert len(warm) < len(cold) - 10
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_write_changes_the_figure_at_once(reference_data, staff_client):
     recognise_new("Miến dong")
     assert new_products_on_dashboard(staff_client) == 1
@@ -68,3 +70,27 @@ def test_the_version_changes_again_when_the_write_commits(reference_data):
 def test_with_the_cache_down_the_dashboard_is_computed(reference_data, staff_client):
     recognise_new("Miến dong")
     assert new_products_on_dashboard(staff_client) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_of_many_writes_retires_the_version_once_and_at_commit(reference_data):
+    from django.db import connection as db
+
+    with transaction.atomic():
+        for number in range(5):
+            recognise_new(f"Sản phẩm {number}")
+        pending = [entry for entry in db.run_on_commit
+                   if getattr(entry[1], "__name__", "") == "_retire_quietly"]
+        assert len(pending) == 1
+        during = registry_version()
+    assert registry_version() != during
+
+
+def test_figures_read_inside_a_transaction_that_wrote_are_not_cached(reference_data,
+                                                                    staff_client):
+    # The whole test runs in one transaction: its own uncommitted rows are never cached for
+    # others, nor read back from the cache.
+    recognise_new("Miến dong")
+    assert new_products_on_dashboard(staff_client) == 1
+    recognise_new("Mật ong")
+    assert new_products_on_dashboard(staff_client) == 2
