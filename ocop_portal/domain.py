@@ -1,11 +1,14 @@
-"""The OCOP programme's constants (DOMAIN.md §1-2, plan 180/KH-UBND) and the one rule for "in
-force at some time in a period". Every other module reads them from here; nothing imports an app,
-so models, rules, forms and the indicator registry can all depend on this module."""
+"""The OCOP programme's constants (DOMAIN.md §1-2, plan 180/KH-UBND), the one rule for "in
+force at some time in a period" and the one for "a day not ahead". Every other module reads
+them from here; nothing imports an app, so models, rules, forms and the indicator registry can
+all depend on this module."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 # A recognition (công nhận sản phẩm OCOP) is an evaluation of 3 stars or more; it grants a
 # certificate valid 36 months from its decision date (QĐ 148/QĐ-TTg, art. 6).
@@ -73,3 +76,10 @@ def overlaps(begins: str | None, ends: str, start: dt.date, end: dt.date) -> Q:
 def covers(begins: dt.date | None, ends: dt.date | None, day: dt.date) -> bool:
     """The same rule for one row in Python: is `day` within the span (open-ended without `ends`)?"""
     return (begins is None or begins <= day) and (ends is None or ends >= day)
+
+
+def refuse_future(field: str, day: dt.date | None, what: str) -> None:
+    """The day something happened (a registration, a signature, a certification, a revocation,
+    a stage of the cycle, a progress note) is not ahead: one rule, one wording for all of them."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})

@@ -14,7 +14,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ocop_portal.archive import archive, archived_message, require_in_use, restore
-from ocop_portal.domain import EXPIRY_NOTICE_DAYS, PART_MAXIMA, RECOGNITION_MIN_STARS
+from ocop_portal.domain import (
+    EXPIRY_NOTICE_DAYS,
+    PART_MAXIMA,
+    RECOGNITION_MIN_STARS,
+    refuse_future,
+)
 from ocop_portal.figures_cache import registry_changed
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
@@ -67,12 +72,6 @@ def product_restore(product: Product, *, user) -> Product:
         raise ValidationError(f"Chủ thể “{product.subject.name}” của sản phẩm đang được lưu "
                               "trữ; hãy khôi phục chủ thể trước.")
     return restore(product, user=user)
-
-
-def _refuse_future(field: str, day: dt.date | None, what: str) -> None:
-    """The day something happened (a certification, a revocation) is not ahead."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
 
 
 def _check_subject_scope(user, subject):
@@ -357,7 +356,7 @@ def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, d
     require_in_use(certificate.product)
     if certificate.status == CertificateStatus.REVOKED:
         raise ValidationError("Giấy chứng nhận này đã bị thu hồi.")
-    _refuse_future("revoked_on", revoked_on, "Ngày thu hồi")
+    refuse_future("revoked_on", revoked_on, "Ngày thu hồi")
     if revoked_on < certificate.valid_from:
         raise ValidationError({"revoked_on": "Ngày thu hồi không được trước ngày cấp."})
     certificate.status = CertificateStatus.REVOKED
@@ -389,7 +388,7 @@ def quality_certification_add(*, product: Product, user: User, standard: str, is
     """Record a quality-management standard certified for a product."""
     require_edit_district(user, product.district_id)
     require_in_use(product)
-    _refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
+    refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
     certification = QualityCertification(
         product=product, standard=standard, standard_detail=standard_detail, number=number,
         issuer=issuer, issued_on=issued_on, expires_on=expires_on)
@@ -405,7 +404,7 @@ def traceability_add(*, product: Product, user: User, system: str, started_on: d
     require_edit_district(user, product.district_id)
     require_in_use(product)
     # The end may be planned ahead (a stamp contract to a date); the start has happened.
-    _refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
+    refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
     record = Traceability(product=product, system=system, code=code, started_on=started_on,
                           ended_on=ended_on)
     record.full_clean()
@@ -462,8 +461,7 @@ def _stage_label(stage: str) -> str:
 
 def _check_stage_day(participation: CycleParticipation | None, day: dt.date, field: str,
                      what: str) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
+    refuse_future(field, day, what)
     if participation is not None and participation.pk and day < participation.last_day:
         raise ValidationError({field: (
             f"{what} không được trước ngày {participation.last_day:%d/%m/%Y} đã ghi cho giai "

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ocop_portal.archive import archive, archived_message, require_in_use, restore
+from ocop_portal.domain import refuse_future
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
 from ocop_portal.permissions import require_edit_district
@@ -102,12 +103,6 @@ def _subject_keys(subject: Subject):
                                      subject.legal_representative, subject.phone)
 
 
-def _refuse_future(field: str, day: dt.date | None, what: str) -> None:
-    """The day something happened (a registration, a signature, a support) is not ahead."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: f"{what} không được sau ngày hôm nay."})
-
-
 def _refuse_future_years(subject: Subject) -> None:
     """A producer joins the programme, or was founded, this year at the latest (as the import
     reads the same column)."""
@@ -133,7 +128,7 @@ def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) 
     subject = Subject(is_demo=is_demo)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
-    _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
+    refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
     _refuse_future_years(subject)
     _subject_keys(subject)
     _guard_duplicate(subject)
@@ -151,7 +146,7 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
     require_in_use(subject)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
-    _refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
+    refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
     _refuse_future_years(subject)
     _subject_keys(subject)
     _guard_duplicate(subject)
@@ -169,7 +164,7 @@ def linkage_add(*, subject: Subject, user: User, partner: str, valid_from: dt.da
     """Record a production or sales linkage contract of a producer."""
     require_edit_district(user, subject.district_id)
     require_in_use(subject)
-    _refuse_future("contract_date", contract_date, "Ngày ký hợp đồng")
+    refuse_future("contract_date", contract_date, "Ngày ký hợp đồng")
     linkage = Linkage(subject=subject, kind=kind, partner=partner,
                       contract_number=contract_number, contract_date=contract_date,
                       valid_from=valid_from, valid_to=valid_to, households=households, note=note)
@@ -185,7 +180,7 @@ def support_record_add(*, subject: Subject, user: User, kind: str, date: dt.date
     """Record support given to a producer (consolidation, a new subject's start, ...)."""
     require_edit_district(user, subject.district_id)
     require_in_use(subject)
-    _refuse_future("date", date, "Ngày hỗ trợ")
+    refuse_future("date", date, "Ngày hỗ trợ")
     record = SupportRecord(subject=subject, kind=kind, date=date, content=content, amount=amount,
                            funding_source=funding_source, created_by=user if user.pk else None)
     record.full_clean()

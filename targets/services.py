@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from ocop_portal.domain import refuse_future
 from ocop_portal.models import District, User
 from ocop_portal.permissions import require_plan_manager
 from ocop_portal.services import LoadResult, upsert
@@ -116,8 +116,7 @@ def plan_task_note_add(*, task: PlanTask, user, date: dt.date, note: str,
                        status: str | None = None) -> PlanTaskUpdate:
     """Record a dated progress note on a task, and its new status when one is given."""
     require_plan_manager(user)
-    if date is not None and date > timezone.localdate():
-        raise ValidationError({"date": "Ngày cập nhật tiến độ không được sau ngày hôm nay."})
+    refuse_future("date", date, "Ngày cập nhật tiến độ")
     update = PlanTaskUpdate(task=task, date=date, note=(note or "").strip(), author=user)
     update.full_clean()
     update.save()
