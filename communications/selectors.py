@@ -17,9 +17,8 @@ from subjects.models import Subject
 def media_item_list_for_user(user, *, archived: bool = False):
     """The media items the user may see, newest first (a district officer: their district's);
     with `archived`, the archived ones instead of those in use."""
-    items = (MediaItem.all_objects.filter(archived_at__isnull=False) if archived
-             else MediaItem.objects.all())
-    items = items.select_related("outlet", "district").order_by("-published_at", "-pk")
+    items = (MediaItem.listed(archived=archived).select_related("outlet", "district")
+             .order_by("-published_at", "-pk"))
     return scope_to_user(items, user)
 
 

@@ -16,10 +16,9 @@ from communications.exports import media_items_workbook
 from communications.filters import MediaItemFilter
 from communications.forms import MediaItemForm, OutletForm
 from communications.models import Outlet
-from ocop_portal.archive_views import archive_view, restore_view
+from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
-    can_edit_district,
     require_edit_district,
     require_plan_manager,
     require_write,
@@ -45,7 +44,7 @@ def _filtered(request):
     first unless another is asked for), the list and its export alike."""
     filterset = MediaItemFilter(request.GET or None, request=request,
                                 queryset=selectors.media_item_list_for_user(
-                                    request.user, archived=request.GET.get("archived") == "1"))
+                                    request.user, archived=archived_asked(request)))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="-published")
     return filterset, sort.apply(filterset.qs), sort
 
@@ -84,12 +83,9 @@ def media_item_export(request):
 @require_GET
 def media_item_detail(request, pk):
     item = selectors.media_item_get_for_user(request.user, pk)
-    may_edit = can_edit_district(request.user, item.district_id)
     return render(request, "communications/mediaitem_detail.html", {
         "item": item,
-        # An archived item is read, not changed, until it is restored.
-        "can_edit": may_edit and not item.is_archived,
-        "can_archive": may_edit,
+        **page_rights(request.user, item),
     })
 
 

@@ -11,12 +11,25 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from ocop_portal.forms import TextRulesMixin
-from ocop_portal.models import ARCHIVE_REASON_MAX_LENGTH
+from ocop_portal.models import ARCHIVE_REASON_MAX_LENGTH, Archivable
+from ocop_portal.permissions import can_edit_district
 
 
 class ArchiveForm(TextRulesMixin, forms.Form):
     reason = forms.CharField(label="Lý do lưu trữ", max_length=ARCHIVE_REASON_MAX_LENGTH,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def archived_asked(request) -> bool:
+    """Whether a list was asked for its archived records (`?archived=1`)."""
+    return request.GET.get("archived") == "1"
+
+
+def page_rights(user, record: Archivable) -> dict[str, bool]:
+    """A record page's controls: whoever may edit the record's district archives and restores
+    it; an archived record is read, not changed, until it is restored."""
+    may_edit = can_edit_district(user, record.district_id)
+    return {"can_edit": may_edit and not record.is_archived, "can_archive": may_edit}
 
 
 def _say_errors(request, error: ValidationError) -> None:

@@ -37,6 +37,13 @@ class Archivable(models.Model):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @classmethod
+    def listed(cls, *, archived: bool = False) -> models.QuerySet:
+        """What a list shows: the records in use, or (`archived`) the archived ones."""
+        if archived:
+            return cls.all_objects.filter(archived_at__isnull=False)
+        return cls.objects.all()
+
 
 class WebURLField(models.URLField):
     """A web address; typed without a scheme, it is taken as https (Django 6's default)."""

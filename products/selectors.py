@@ -28,22 +28,21 @@ from products.models import (
 NO_CERTIFICATE = "none"
 
 
+# What a product's list row and page show, read with the product in one query.
+PRODUCT_SHOWN_WITH = ("subject", "district", "commune", "group", "group__parent",
+                      "current_certificate", "current_certificate__evaluation")
+
+
 def product_list_for_user(user, *, archived: bool = False) -> QuerySet:
     """Products the user may see, with what a list row shows, in a fixed number of queries;
     with `archived`, the archived ones instead of those in use."""
-    products = (Product.all_objects.filter(archived_at__isnull=False) if archived
-                else Product.objects.all())
-    return scope_to_user(products, user).select_related(
-        "subject", "district", "commune", "group", "group__parent",
-        "current_certificate", "current_certificate__evaluation",
-    )
+    return scope_to_user(Product.listed(archived=archived), user).select_related(
+        *PRODUCT_SHOWN_WITH)
 
 
 def product_get_for_user(user, pk) -> Product:
     """One product the user may see, archived or not, or 404."""
-    products = scope_to_user(Product.all_objects.all(), user).select_related(
-        "subject", "district", "commune", "group", "group__parent", "current_certificate",
-        "current_certificate__evaluation")
+    products = scope_to_user(Product.all_objects.all(), user).select_related(*PRODUCT_SHOWN_WITH)
     return get_object_or_404(products, pk=pk)
 
 

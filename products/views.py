@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from communications.selectors import media_items_for_product
-from ocop_portal.archive_views import archive_view, restore_view
+from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
-    can_edit_district,
     require_edit_district,
     require_write,
     scope_to_user,
@@ -60,7 +59,7 @@ def _filtered_products(request):
     in the user's scope, in the order asked for (the list and its export alike)."""
     product_filter = ProductFilter(request.GET, user=request.user,
                                    queryset=selectors.product_list_for_user(
-                                       request.user, archived=request.GET.get("archived") == "1"))
+                                       request.user, archived=archived_asked(request)))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
     return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort
 
@@ -90,12 +89,9 @@ def product_export(request):
 
 def product_detail(request, pk):
     product = selectors.product_get_for_user(request.user, pk)
-    may_edit = can_edit_district(request.user, product.district_id)
     context = {
         "product": product,
-        # An archived product is read, not changed, until it is restored.
-        "can_edit": may_edit and not product.is_archived,
-        "can_archive": may_edit,
+        **page_rights(request.user, product),
         **selectors.product_detail(product, request.user),
         "coverage": list(media_items_for_product(request.user, product)),
     }

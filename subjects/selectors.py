@@ -18,9 +18,7 @@ def subject_list_for_user(user, *, archived: bool = False) -> QuerySet:
     if getattr(user, "is_district_officer", False):
         products = products.filter(district_id=user.district_id)
     count = products.order_by().values("subject").annotate(n=Count("pk")).values("n")
-    subjects = (Subject.all_objects.filter(archived_at__isnull=False) if archived
-                else Subject.objects.all())
-    return (scope_to_user(subjects, user)
+    return (scope_to_user(Subject.listed(archived=archived), user)
             .select_related("district", "commune")
             .annotate(product_count=Coalesce(Subquery(count, output_field=IntegerField()), 0)))
 

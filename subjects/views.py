@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
-from ocop_portal.archive_views import archive_view, restore_view
+from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import (
-    can_edit_district,
     can_view_district,
     require_edit_district,
     require_write,
@@ -46,7 +45,7 @@ def _filtered_subjects(request):
     drill-through), in the user's scope, in the order asked for (the list and its export)."""
     subject_filter = SubjectFilter(request.GET, user=request.user,
                                    queryset=selectors.subject_list_for_user(
-                                       request.user, archived=request.GET.get("archived") == "1"))
+                                       request.user, archived=archived_asked(request)))
     sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
     return subject_filter, sort.apply(subject_filter.qs), subject_filter.drill_through, sort
 
@@ -74,12 +73,9 @@ def subject_export(request):
 
 def subject_detail(request, pk):
     subject = selectors.subject_get_for_user(request.user, pk)
-    may_edit = can_edit_district(request.user, subject.district_id)
     return render(request, "subjects/subject_detail.html", {
         "subject": subject,
-        # An archived producer is read, not changed, until it is restored.
-        "can_edit": may_edit and not subject.is_archived,
-        "can_archive": may_edit,
+        **page_rights(request.user, subject),
         **selectors.subject_detail(subject, request.user),
     })
 
