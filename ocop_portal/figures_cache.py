@@ -50,33 +50,28 @@ def registry_changed(**kwargs) -> None:
     transaction, however many records it writes (an import writes thousands)."""
     if _writes_pending():
         return  # retired at this transaction's first write; retired again at its commit
-    try:
-        _retire()
-    except Exception:  # the cache down: nothing cached can be read either
-        logger.warning("Không cập nhật được phiên bản số liệu trong bộ nhớ đệm", exc_info=True)
-        return
-    transaction.on_commit(_retire_quietly)
+    if _retire():  # with the cache down, nothing cached can be read either
+        transaction.on_commit(_retire)
 
 
 def _writes_pending() -> bool:
     """Whether this connection's open transaction has written records the figures read."""
-    return any(entry[1] is _retire_quietly for entry in connection.run_on_commit)
+    return any(entry[1] is _retire for entry in connection.run_on_commit)
 
 
-def _retire() -> None:
-    cache.set(_version_key(), uuid.uuid4().hex, None)
+def _retire() -> bool:
+    """Replace the version with a new one; False when the cache cannot be reached."""
+    try:
+        cache.set(_version_key(), uuid.uuid4().hex, None)
+    except Exception:
+        logger.warning("Không cập nhật được phiên bản số liệu trong bộ nhớ đệm", exc_info=True)
+        return False
+    return True
 
 
 def retire_version() -> None:
     """Start a new version (tests: each from a clean slate)."""
-    _retire_quietly()
-
-
-def _retire_quietly() -> None:
-    try:
-        _retire()
-    except Exception:
-        logger.warning("Không cập nhật được phiên bản số liệu trong bộ nhớ đệm", exc_info=True)
+    _retire()
 
 
 def cached(name: str, build: Callable[[], T], *, year: int, today: dt.date,

@@ -54,12 +54,13 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-embedded-default-only-for-debug"  # noqa: S105
 
+# This machine's own names: the hosts of the embedded default and of debug.
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if LOCAL else []
+    "DJANGO_ALLOWED_HOSTS", default=list(_LOOPBACK) if LOCAL else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-_LOOPBACK = {"127.0.0.1", "localhost", "[::1]"}
-if EMBEDDED and (env.str("REDIS_URL", default="") or not set(ALLOWED_HOSTS) <= _LOOPBACK
+if EMBEDDED and (env.str("REDIS_URL", default="") or not set(ALLOWED_HOSTS) <= set(_LOOPBACK)
                  or not env.str("DATABASE_URL", default="sqlite:").startswith("sqlite:")):
     # The embedded mode turns off HTTPS-only cookies and HSTS and prints e-mail: one machine
     # only, never a server that others reach.
