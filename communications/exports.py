@@ -3,7 +3,11 @@ fit to sign (ocop_portal.excel.OfficialDocument)."""
 
 from collections.abc import Iterator
 
+from django.utils import timezone
+
+from communications.filters import filtered_media_items
 from communications.selectors import with_featured_for_user
+from ocop_portal.downloads import Export, list_url
 from ocop_portal.excel import Column, OfficialDocument, table_workbook
 
 # Widths that print one A4 page wide at a readable size; titles, addresses and names wrap. The
@@ -24,10 +28,14 @@ MEDIA_COLUMNS = [
 ]
 
 
+EXPORT_CHUNK = 2000
+
+
 def media_item_rows(items, *, user) -> Iterator[list]:
     """One row per item of an already scoped and filtered queryset, in its order; the featured
     products and producers are those the user may see."""
-    items = with_featured_for_user(items, user)
+    # Read in chunks (with their featured records) as the workbook is written.
+    items = with_featured_for_user(items, user).iterator(chunk_size=EXPORT_CHUNK)
     for number, item in enumerate(items, start=1):
         yield [
             number,
@@ -50,3 +58,14 @@ def media_items_workbook(items, *, title: str, user):
     office, dated the day it is made."""
     return table_workbook("Tin bài truyền thông", MEDIA_COLUMNS, media_item_rows(items, user=user),
                           title=title, document=OfficialDocument())
+
+
+def media_item_export(user, params) -> Export:
+    """The media list as the user sees it with these filters and this order."""
+    _, queryset, _ = filtered_media_items(user, params)
+    stamp = timezone.localdate().strftime("%d-%m-%Y")
+    title = f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})"
+    return Export(filename=f"Tin bài truyền thông OCOP {stamp}.xlsx", title=title,
+                  rows=queryset.count(),
+                  build=lambda: media_items_workbook(queryset, title=title, user=user),
+                  back_url=list_url("communications:list", params))

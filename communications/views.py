@@ -8,45 +8,26 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from communications import selectors, services
-from communications.exports import media_items_workbook
-from communications.filters import MediaItemFilter
+from communications.filters import filtered_media_items
 from communications.forms import MediaItemForm, OutletForm
 from communications.models import Outlet
-from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
-from ocop_portal.excel import xlsx_response
+from ocop_portal.archive_views import archive_view, page_rights, restore_view
+from ocop_portal.download_views import export_or_offer
 from ocop_portal.permissions import (
     require_edit_district,
     require_plan_manager,
     require_write,
 )
-from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import querystring_without_page
 
 PAGE_SIZE = 25
 
 
-SORT_COLUMNS = (
-    Column("published", "Ngày đăng", ("published_at",), descending_first=True),
-    Column("title", "Tiêu đề", ("title",), text=True),
-    Column("kind", "Thể loại", ("kind",)),
-    Column("outlet", "Cơ quan báo chí", ("outlet__name",), text=True),
-    Column("district", "Huyện/Thành phố", ("district__name",), text=True),
-    Column("author", "Tác giả", ("author",), text=True),
-)
-
-
 def _filtered(request):
-    """The media items for these filters in the user's scope, in the order asked for (newest
-    first unless another is asked for), the list and its export alike."""
-    filterset = MediaItemFilter(request.GET or None, request=request,
-                                queryset=selectors.media_item_list_for_user(
-                                    request.user, archived=archived_asked(request)))
-    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="-published")
-    return filterset, sort.apply(filterset.qs), sort
+    return filtered_media_items(request.user, request.GET)
 
 
 @require_GET
@@ -72,12 +53,7 @@ def media_item_list(request):
 
 @require_GET
 def media_item_export(request):
-    _, queryset, _ = _filtered(request)
-    stamp = timezone.localdate().strftime("%d-%m-%Y")
-    workbook = media_items_workbook(
-        queryset, title=f"Danh sách tin, bài truyền thông về OCOP (xuất ngày {stamp})",
-        user=request.user)
-    return xlsx_response(workbook, f"Tin bài truyền thông OCOP {stamp}.xlsx")
+    return export_or_offer(request, "media")
 
 
 @require_GET

@@ -20,9 +20,9 @@ class ArchiveForm(TextRulesMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def archived_asked(request) -> bool:
-    """Whether a list was asked for its archived records (`?archived=1`)."""
-    return request.GET.get("archived") == "1"
+def archived_asked(params) -> bool:
+    """Whether a list was asked for its archived records (`?archived=1` in its query)."""
+    return params.get("archived") == "1"
 
 
 def page_rights(user, record: Archivable) -> dict[str, bool]:

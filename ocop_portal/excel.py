@@ -13,8 +13,15 @@ heading, a short table or the signature block to the next page rather than split
 
 Spreadsheet applications do not grow rows of wrapped text when they open a generated file, so
 every row gets its height here (`text_height`), measured with Times New Roman's metrics.
+
+Documents are written by openpyxl's write-only mode (`new_workbook()`), so that a list of
+20,000 rows takes no more memory than one of 20: a `StreamingSheet` takes cells by row and
+column as a normal sheet does, holds the rows not yet finished (a heading written in two halves,
+a merged area), and writes a table's rows out as soon as the next one starts. Only the heights
+of the rows are kept to the end, to lay out the pages.
 """
 
+import array
 import copy
 import datetime as dt
 import functools
@@ -33,8 +40,12 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
+from ocop_portal import progress
 from ocop_portal.text import strip_diacritics
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,16 +114,137 @@ class HeadingLine:
     height: float | None = None
 
 
-def new_workbook() -> Workbook:
-    """An empty workbook whose default font is the documents' Times New Roman. Applications
-    measure column widths in digits of the default font: with Calibri, absent where LibreOffice
-    runs, it takes a wider font and every column grows by a quarter, and the page shrinks to
-    fit; Times New Roman (Liberation Serif) has the same digits everywhere."""
-    workbook = Workbook()
+def _times_new_roman(workbook: Workbook) -> Workbook:
     font = Font(name=FONT_NAME, size=BODY_SIZE, family=1)
     workbook._fonts = IndexedList([font])
     workbook._named_styles["Normal"].font = font
     return workbook
+
+
+def new_workbook() -> "DocumentWorkbook":
+    """An empty workbook, written row by row (write-only), whose default font is the documents'
+    Times New Roman. Applications measure column widths in digits of the default font: with
+    Calibri, absent where LibreOffice runs, it takes a wider font and every column grows by a
+    quarter, and the page shrinks to fit; Times New Roman (Liberation Serif) has the same digits
+    everywhere. Its sheets come from `create_sheet`."""
+    return _times_new_roman(DocumentWorkbook())
+
+
+def editable_workbook() -> Workbook:
+    """A workbook held whole in memory, for the few that openpyxl's write-only mode cannot make
+    (the import template's drop-down lists); small by nature."""
+    return _times_new_roman(Workbook())
+
+
+class StreamingSheet:
+    """A write-only worksheet that takes cells by (row, column), as a normal one does, as long
+    as the rows are finished in order: the rows after the last `flush` are held, and any of them
+    may still be written, merged or made taller; `flush(row)` writes out every row above `row`.
+    Everything else (widths, page setup, print titles, breaks) goes to the worksheet itself.
+
+    Set before the first row goes out: the column widths and the frozen panes (openpyxl writes
+    them at the top of the sheet). The pages fit the width from the start, as every document's
+    does (`print_setup`)."""
+
+    PAPERSIZE_A4 = Worksheet.PAPERSIZE_A4
+
+    def __init__(self, sheet):
+        object.__setattr__(self, "_sheet", sheet)
+        object.__setattr__(self, "_pending", {})
+        object.__setattr__(self, "_written", 0)  # rows 1.._written are out
+        object.__setattr__(self, "max_row", 0)
+        object.__setattr__(self, "max_column", 0)
+        object.__setattr__(self, "_heights", array.array("d"))  # by row; 0: none given
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def __getattr__(self, name):
+        return getattr(self._sheet, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._sheet, name, value)
+
+    @property
+    def oddFooter(self):  # noqa: N802 - openpyxl's name
+        return self._sheet.HeaderFooter.oddFooter
+
+    def cell(self, row: int, column: int, value=None):
+        if row <= self._written:
+            raise ValueError(f"Dòng {row} đã được ghi ra tệp; không sửa được nữa.")
+        cells = self._pending.setdefault(row, {})
+        cell = cells.get(column)
+        if cell is None:
+            cell = cells[column] = Cell(self._sheet, row=row, column=column)
+            object.__setattr__(self, "max_row", max(self.max_row, row))
+            object.__setattr__(self, "max_column", max(self.max_column, column))
+        if value is not None:
+            cell.value = value
+        return cell
+
+    def merge_cells(self, *, start_row: int, start_column: int, end_row: int, end_column: int):
+        self._sheet.merged_cells.add(CellRange(min_row=start_row, min_col=start_column,
+                                               max_row=end_row, max_col=end_column))
+
+    def height(self, row: int) -> float | None:
+        """The height given to row `row`, None if none was."""
+        height = self._heights[row] if row < len(self._heights) else 0.0
+        return height or None
+
+    def set_height(self, row: int, height: float) -> None:
+        """Give row `row` a height; a blank row given one counts as used."""
+        if row <= self._written:
+            raise ValueError(f"Dòng {row} đã được ghi ra tệp; không sửa được nữa.")
+        if row >= len(self._heights):
+            self._heights.extend([0.0] * (row + 1 - len(self._heights)))
+        self._heights[row] = height
+        object.__setattr__(self, "max_row", max(self.max_row, row))
+
+    def flush(self, before: int | None = None) -> None:
+        """Write out every row above `before` (all of them without it), in order, blank rows
+        included (they may carry a height). Only the row's height is kept, in 8 bytes."""
+        last = self.max_row if before is None else before - 1
+        dimensions = self._sheet.row_dimensions
+        for row in range(self._written + 1, last + 1):
+            cells = self._pending.pop(row, {})
+            values = [None] * (max(cells) if cells else 0)
+            for column, cell in cells.items():
+                values[column - 1] = cell
+            height = self.height(row)
+            if height:
+                dimensions[row].height = height
+            self._sheet.append(values)
+            dimensions.pop(row, None)
+        object.__setattr__(self, "_written", max(self._written, last))
+
+
+class _CellRows(WriteOnlyWorksheet):
+    """A write-only worksheet fed rows of finished cells (each knows its row and column).
+    openpyxl's own first tries each value as a cell's value, and a cell given as a value fails
+    that with an exception (and its repr) before it is taken as it is: most of a long list's
+    time."""
+
+    def _values_to_row(self, values, row_idx):
+        return (cell for cell in values if cell is not None)
+
+
+class DocumentWorkbook(Workbook):
+    """A write-only workbook whose sheets are `StreamingSheet`s; saving writes out what they
+    still hold."""
+
+    def __init__(self):
+        super().__init__(write_only=True)
+        self._streaming: list[StreamingSheet] = []
+
+    def create_sheet(self, title=None, index=None):
+        worksheet = _CellRows(parent=self, title=title)
+        self._add_sheet(sheet=worksheet, index=index)
+        sheet = StreamingSheet(worksheet)
+        self._streaming.append(sheet)
+        return sheet
+
+    def save(self, filename):
+        for sheet in self._streaming:
+            sheet.flush()
+        super().save(filename)
 
 
 def safe_value(value):
@@ -158,6 +290,7 @@ _GLYPHS = {
 _BOLD_FACTOR = 1.08
 
 
+@functools.lru_cache(maxsize=4096)
 def _glyph_width(char: str) -> float:
     letters = unicodedata.normalize("NFD", char.replace("đ", "d").replace("Đ", "D"))
     width = _GLYPHS.get(letters[0], 500)
@@ -167,8 +300,17 @@ def _glyph_width(char: str) -> float:
 
 def text_width(text: str, *, size: float = BODY_SIZE, bold: bool = False) -> float:
     """The width (points) of `text` set on one line in Times New Roman of `size` points."""
-    em = sum(_glyph_width(char) for char in str(text)) / 1000
-    return em * size * (_BOLD_FACTOR if bold else 1.0)
+    return _em_width(str(text)) * size * (_BOLD_FACTOR if bold else 1.0)
+
+
+def _em_width(text: str) -> float:
+    return sum(_glyph_width(char) for char in text) / 1000
+
+
+@functools.lru_cache(maxsize=8192)
+def _word_width(word: str, size: float, bold: bool) -> float:
+    # Words repeat over a long list (names of districts, communes, kinds): measured once each.
+    return text_width(word, size=size, bold=bold)
 
 
 def columns_points(width: float) -> float:
@@ -179,14 +321,17 @@ def columns_points(width: float) -> float:
 def wrapped_lines(text: str, width: float, *, size: float = BODY_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes when wrapped at word ends over columns `width` characters
     wide (a word longer than a line, such as a web address, is broken where it must be)."""
+    text = str(text)
     room = columns_points(width)
+    if "\n" not in text and text_width(text, size=size, bold=bold) <= room:
+        return 1  # most cells of a list: a short text on one line
     space = text_width(" ", size=size, bold=bold)
     lines = 0
     for paragraph in str(text).split("\n"):
         lines += 1
         used = 0.0
         for word in paragraph.split():
-            word_width = text_width(word, size=size, bold=bold)
+            word_width = _word_width(word, size, bold)
             needed = word_width if used == 0 else used + space + word_width
             if needed <= room:
                 used = needed
@@ -245,10 +390,22 @@ def merge_cells(sheet, first_row: int, first_column: int, last_row: int, last_co
             cell.fill = copy.copy(origin.fill)
 
 
+def _set_height(sheet, row_index: int, height: float):
+    if isinstance(sheet, StreamingSheet):
+        sheet.set_height(row_index, height)
+    else:
+        sheet.row_dimensions[row_index].height = height
+
+
+def _height(sheet, row_index: int) -> float | None:
+    if isinstance(sheet, StreamingSheet):
+        return sheet.height(row_index)
+    return sheet.row_dimensions[row_index].height
+
+
 def _grow_row(sheet, row_index: int, height: float):
     """Make a row at least `height` points tall (several cells may ask for a height)."""
-    current = sheet.row_dimensions[row_index].height or 0
-    sheet.row_dimensions[row_index].height = max(current, round(height, 2))
+    _set_height(sheet, row_index, max(_height(sheet, row_index) or 0, round(height, 2)))
 
 
 def _text_cell(sheet, row_index: int, first_column: int, last_column: int, text: str, *,
@@ -278,7 +435,7 @@ def write_heading(sheet, lines: Sequence[HeadingLine], *, width: int, start_row:
                        widths=None if line.height else widths, bold=line.bold,
                        italic=line.italic, size=line.size, align=line.align)
         if line.height:
-            sheet.row_dimensions[row_index].height = line.height
+            _set_height(sheet, row_index, line.height)
         row_index += 1
     return row_index
 
@@ -366,7 +523,7 @@ class OfficialDocument:
             _text_cell(sheet, start_row + 1, first, end, SIGN_NOTE, widths=widths, italic=True,
                        size=12)
         for row_index in range(start_row + 2, start_row + 2 + SIGNING_ROWS):
-            sheet.row_dimensions[row_index].height = LINE_HEIGHT
+            _set_height(sheet, row_index, LINE_HEIGHT)
         return start_row + 1 + SIGNING_ROWS
 
 
@@ -393,17 +550,21 @@ def write_table(sheet, columns: Sequence[Column], rows: Iterable[Sequence], *, s
         _grow_row(sheet, row_index, max(
             (text_height(column.title, column.width, bold=True) for column in columns), default=0))
     header_row = row_index
+    if freeze:  # before the first row goes out: openpyxl writes it at the top of the sheet
+        sheet.freeze_panes = f"A{header_row + 1}"
+    streaming = isinstance(sheet, StreamingSheet)
     for values in rows:
         row_index += 1
+        if streaming:
+            sheet.flush(row_index)  # the rows above are finished: out of memory they go
         _body_row(sheet, columns, values, row_index)
+        progress.row_written()
     if row_index == header_row:
         row_index += 1
         _nothing_row(sheet, columns, row_index)
     if total is not None:
         row_index += 1
         _body_row(sheet, columns, total, row_index, bold=True)
-    if freeze:
-        sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     return row_index
 
 
@@ -448,6 +609,8 @@ def _body_style(sheet, *, bold: bool, horizontal: str, indent: int, number_forma
         model.alignment = _alignment(horizontal, "top", indent)
         model.number_format = number_format
         styles[key] = model._style
+    if isinstance(sheet, StreamingSheet):
+        return styles[key]  # its cells go out as they are, never restyled: one array serves
     return copy.copy(styles[key])
 
 
@@ -527,7 +690,7 @@ def _page_room(sheet) -> float:
 
 
 def _row_height(sheet, row_index: int) -> float:
-    return sheet.row_dimensions[row_index].height or LINE_HEIGHT
+    return _height(sheet, row_index) or LINE_HEIGHT
 
 
 def _title_rows(sheet) -> tuple[int, int] | None:
@@ -589,14 +752,16 @@ def table_workbook(sheet_title: str, columns: Sequence[Column], rows: Iterable[S
     fit to sign: heading, title, the table, the signature block, its header repeated on every
     printed page; without, the table's header is in row 1 (3 with a title), as the import
     template needs it."""
-    workbook = new_workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:31]
     if document is None:
+        workbook = editable_workbook()
+        sheet = workbook.active
+        sheet.title = sheet_title[:31]
         write_table(sheet, columns, rows, title=title)
         header_row = 3 if title else 1
         print_setup(sheet, title_rows=(header_row, header_row))
         return workbook
+    workbook = new_workbook()
+    sheet = workbook.create_sheet(sheet_title[:31])
     widths = [column.width for column in columns]
     header_row = document.write_heading(sheet, widths)
     if title:

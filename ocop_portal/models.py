@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from ocop_portal.storage import get_private_storage
+
 ARCHIVE_REASON_MAX_LENGTH = 500
 
 
@@ -269,3 +271,49 @@ class Job(models.Model):
     @property
     def celery_id(self) -> str:
         return f"ocop-job-{self.pk}"
+
+
+class Download(models.Model):
+    """A file the portal makes in the background for one user, when it is too long to make
+    while they wait (a list of thousands of rows, an appendix of a national registry). It holds
+    what the user saw when they asked (the list's filters), is made in their scope at the time it
+    runs, and is read only by them."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Đang chờ lập"
+        RUNNING = "running", "Đang lập"
+        DONE = "done", "Đã xong"
+        FAILED = "failed", "Không thành công"
+
+    user = models.ForeignKey("ocop_portal.User", on_delete=models.CASCADE,
+                             related_name="downloads", verbose_name="Người yêu cầu")
+    kind = models.CharField("Loại tệp", max_length=40)
+    # The list's query string (filters, order) as lists of values, or an appendix's year.
+    params = models.JSONField("Tham số", default=dict, blank=True)
+    title = models.CharField("Nội dung", max_length=300)
+    filename = models.CharField("Tên tệp", max_length=200)
+    rows = models.PositiveIntegerField("Số dòng", default=0)
+    status = models.CharField("Trạng thái", max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    file = models.FileField("Tệp", storage=get_private_storage,
+                            upload_to="downloads/%Y/%m/", blank=True, max_length=300)
+    error = models.TextField("Lỗi", blank=True, max_length=2000)
+    created_at = models.DateTimeField("Yêu cầu lúc", auto_now_add=True)
+    finished_at = models.DateTimeField("Xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Tệp tải về"
+        verbose_name_plural = "Tệp tải về"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.title} – {self.get_status_display()}"
+
+    @property
+    def progress_key(self) -> str:
+        return f"download:{self.pk}"
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -259,7 +259,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ocop_portal.tasks.requeue_jobs_task",
         "schedule": crontab(minute="*/5"),
     },
+    "purge-downloads": {
+        "task": "ocop_portal.tasks.download_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+# A list export or an appendix up to this many rows is made while the user waits; a longer one
+# is made in the background, with a progress bar (ocop_portal.downloads).
+EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=2000)
 
 # E-mail: console in the embedded default; SMTP in production through EMAIL_URL.
 EMAIL_CONFIG = env.email_url(

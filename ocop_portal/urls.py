@@ -22,6 +22,7 @@ urlpatterns = [
     path("dashboard/", include("targets.dashboard_urls")),
     path("targets/", include("targets.urls")),
     path("reports/", include("targets.report_urls")),
+    path("downloads/", include("ocop_portal.download_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(
         redirect_authenticated_user=True,

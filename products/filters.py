@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from ocop_portal.archive_views import archived_asked
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
     EXPIRY_WINDOWS_DAYS,
@@ -14,6 +15,7 @@ from ocop_portal.domain import (
 from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
+from ocop_portal.sorting import Column, ListSort
 from ocop_portal.text import search_terms
 from products import selectors
 from products.forms import grouped_group_choices
@@ -140,3 +142,23 @@ class ProductFilter(DrillThroughFilterSet):
 
     def filter_traceability(self, queryset, name, value):
         return selectors.filter_traceability(queryset, value == "co", self.today)
+
+
+SORT_COLUMNS = (
+    Column("name", "Sản phẩm", ("name",), text=True),
+    Column("subject", "Chủ thể", ("subject__name",), text=True),
+    Column("group", "Nhóm", ("group__code",)),
+    Column("district", "Huyện", ("district__name",), text=True),
+    Column("stars", "Hạng", ("current_certificate__evaluation__stars",), descending_first=True),
+    Column("valid_to", "Giấy chứng nhận", ("current_certificate__valid_to",)),
+)
+
+
+def filtered_products(user, params):
+    """The products the list shows for these query `params` (filters, a dashboard number's
+    drill-through, the order asked for) in the user's scope: the page, its export and a
+    download made later in the background read the same rows."""
+    product_filter = ProductFilter(params, user=user, queryset=selectors.product_list_for_user(
+        user, archived=archived_asked(params)))
+    sort = ListSort.from_request(params, SORT_COLUMNS, default="name")
+    return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort

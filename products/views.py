@@ -9,26 +9,23 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from communications.selectors import media_items_for_product
-from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
-from ocop_portal.excel import xlsx_response
+from ocop_portal.archive_views import archive_view, page_rights, restore_view
+from ocop_portal.download_views import export_or_offer
 from ocop_portal.permissions import (
     require_edit_district,
     require_write,
     scope_to_user,
 )
-from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import (
     add_service_errors,
     querystring_without_page,
     record_about,
 )
 from products import selectors, services
-from products.exports import product_workbook
-from products.filters import ProductFilter
+from products.filters import filtered_products
 from products.forms import (
     CertificateRevokeForm,
     EvaluationForm,
@@ -44,24 +41,8 @@ from products.models import Certificate, CycleParticipation
 PAGE_SIZE = 50
 
 
-SORT_COLUMNS = (
-    Column("name", "Sản phẩm", ("name",), text=True),
-    Column("subject", "Chủ thể", ("subject__name",), text=True),
-    Column("group", "Nhóm", ("group__code",)),
-    Column("district", "Huyện", ("district__name",), text=True),
-    Column("stars", "Hạng", ("current_certificate__evaluation__stars",), descending_first=True),
-    Column("valid_to", "Giấy chứng nhận", ("current_certificate__valid_to",)),
-)
-
-
 def _filtered_products(request):
-    """The products the list shows for these filters (and a dashboard number's drill-through),
-    in the user's scope, in the order asked for (the list and its export alike)."""
-    product_filter = ProductFilter(request.GET, user=request.user,
-                                   queryset=selectors.product_list_for_user(
-                                       request.user, archived=archived_asked(request)))
-    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
-    return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort
+    return filtered_products(request.user, request.GET)
 
 
 def product_list(request):
@@ -79,12 +60,7 @@ def product_list(request):
 
 
 def product_export(request):
-    _, queryset, _, _ = _filtered_products(request)
-    today = timezone.localdate()
-    scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
-    title = f"Danh sách sản phẩm OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"
-    return xlsx_response(product_workbook(queryset, title=title),
-                         f"Sản phẩm OCOP {today:%d-%m-%Y}.xlsx")
+    return export_or_offer(request, "products")
 
 
 def product_detail(request, pk):

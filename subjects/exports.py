@@ -1,7 +1,11 @@
 """Rows of the producers' list for Excel: what the user sees on screen, in their scope, as a
 document fit to sign (ocop_portal.excel.OfficialDocument)."""
 
+from django.utils import timezone
+
+from ocop_portal.downloads import Export, list_url
 from ocop_portal.excel import Column, OfficialDocument, table_workbook
+from subjects.filters import filtered_subjects
 
 # Widths that print one A4 page wide at a readable size; long names wrap. Numbers are centred,
 # so that none touches the text of the next column.
@@ -15,9 +19,13 @@ SUBJECT_COLUMNS = [
 ]
 
 
+EXPORT_CHUNK = 2000
+
+
 def subject_rows(subjects):
     """One row a producer; `subjects` comes from subjects.selectors.subject_list_for_user."""
-    for index, subject in enumerate(subjects, start=1):
+    # Read in chunks as the workbook is written: a national list is never held whole.
+    for index, subject in enumerate(subjects.iterator(chunk_size=EXPORT_CHUNK), start=1):
         yield [
             index, subject.name, subject.get_subject_type_display(), subject.registration_number,
             subject.legal_representative, subject.phone, subject.address,
@@ -31,3 +39,14 @@ def subject_workbook(subjects, *, title: str):
     """The list as a document of the provincial office, dated the day it is made."""
     return table_workbook("Chủ thể OCOP", SUBJECT_COLUMNS, subject_rows(subjects), title=title,
                           document=OfficialDocument())
+
+
+def subject_export(user, params) -> Export:
+    """The producers' list as the user sees it with these filters and this order."""
+    _, queryset, _, _ = filtered_subjects(user, params)
+    today = timezone.localdate()
+    scope = user.district if user.is_district_officer else "tỉnh Bắc Kạn"
+    title = f"Danh sách chủ thể OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"
+    return Export(filename=f"Chủ thể OCOP {today:%d-%m-%Y}.xlsx", title=title,
+                  rows=queryset.count(), build=lambda: subject_workbook(queryset, title=title),
+                  back_url=list_url("subjects:list", params))

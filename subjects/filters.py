@@ -1,9 +1,12 @@
 import django_filters
 from django import forms
 
+from ocop_portal.archive_views import archived_asked
 from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.permissions import visible_districts
+from ocop_portal.sorting import Column, ListSort
 from ocop_portal.text import search_terms
+from subjects import selectors
 from subjects.models import SubjectType
 
 
@@ -27,3 +30,22 @@ class SubjectFilter(DrillThroughFilterSet):
         for word in search_terms(value):
             queryset = queryset.filter(search_text__contains=word)
         return queryset
+
+
+SORT_COLUMNS = (
+    Column("name", "Chủ thể", ("name",), text=True),
+    Column("type", "Loại hình", ("subject_type",)),
+    Column("district", "Huyện", ("district__name",), text=True),
+    Column("representative", "Người đại diện", ("legal_representative",), text=True),
+    Column("products", "Sản phẩm", ("product_count",), descending_first=True),
+)
+
+
+def filtered_subjects(user, params):
+    """The producers the list shows for these query `params` (filters, a dashboard number's
+    drill-through, the order asked for) in the user's scope: the page, its export and a
+    download made later in the background read the same rows."""
+    subject_filter = SubjectFilter(params, user=user, queryset=selectors.subject_list_for_user(
+        user, archived=archived_asked(params)))
+    sort = ListSort.from_request(params, SORT_COLUMNS, default="name")
+    return subject_filter, sort.apply(subject_filter.qs), subject_filter.drill_through, sort

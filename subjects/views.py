@@ -5,49 +5,31 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
-from ocop_portal.archive_views import archive_view, archived_asked, page_rights, restore_view
-from ocop_portal.excel import xlsx_response
+from ocop_portal.archive_views import archive_view, page_rights, restore_view
+from ocop_portal.download_views import export_or_offer
 from ocop_portal.permissions import (
     can_view_district,
     require_edit_district,
     require_write,
 )
-from ocop_portal.sorting import Column, ListSort
 from ocop_portal.views_helpers import (
     add_service_errors,
     querystring_without_page,
     record_about,
 )
 from subjects import selectors, services
-from subjects.exports import subject_workbook
-from subjects.filters import SubjectFilter
+from subjects.filters import filtered_subjects
 from subjects.forms import LinkageForm, SubjectForm, SupportRecordForm
 from subjects.services import SubjectFields
 
 PAGE_SIZE = 50
 
 
-SORT_COLUMNS = (
-    Column("name", "Chủ thể", ("name",), text=True),
-    Column("type", "Loại hình", ("subject_type",)),
-    Column("district", "Huyện", ("district__name",), text=True),
-    Column("representative", "Người đại diện", ("legal_representative",), text=True),
-    Column("products", "Sản phẩm", ("product_count",), descending_first=True),
-)
-
-
 def _filtered_subjects(request):
-    """The producers the list shows for these filters (and a dashboard number's
-    drill-through), in the user's scope, in the order asked for (the list and its export)."""
-    subject_filter = SubjectFilter(request.GET, user=request.user,
-                                   queryset=selectors.subject_list_for_user(
-                                       request.user, archived=archived_asked(request)))
-    sort = ListSort.from_request(request.GET, SORT_COLUMNS, default="name")
-    return subject_filter, sort.apply(subject_filter.qs), subject_filter.drill_through, sort
+    return filtered_subjects(request.user, request.GET)
 
 
 def subject_list(request):
@@ -63,12 +45,7 @@ def subject_list(request):
 
 
 def subject_export(request):
-    _, queryset, _, _ = _filtered_subjects(request)
-    today = timezone.localdate()
-    scope = request.user.district if request.user.is_district_officer else "tỉnh Bắc Kạn"
-    title = f"Danh sách chủ thể OCOP {scope} (trích xuất ngày {today:%d/%m/%Y})"
-    return xlsx_response(subject_workbook(queryset, title=title),
-                         f"Chủ thể OCOP {today:%d-%m-%Y}.xlsx")
+    return export_or_offer(request, "subjects")
 
 
 def subject_detail(request, pk):

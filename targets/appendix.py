@@ -7,11 +7,14 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import year_span
+from ocop_portal.downloads import Export
 from ocop_portal.excel import (
     BODY_SIZE,
     HEADING_SIZE,
@@ -27,13 +30,16 @@ from ocop_portal.excel import (
     write_table,
 )
 from ocop_portal.numbers import percent_ratio
+from targets.forms import year_asked
 from targets.indicators import PRODUCT, Period, entry_for, indicator_records
 from targets.models import Plan
 from targets.selectors import (
     IndicatorProgress,
     YearProgress,
     indicator_progress,
+    plan_get,
     progress_mismatches,
+    require_report_reader,
 )
 
 APPENDICES = (1, 2)
@@ -146,8 +152,7 @@ def appendix_workbook(data: AppendixData) -> Workbook:
     """Phụ lục `number` as an official appendix fit to sign, with the list of counted
     records."""
     workbook = new_workbook()
-    sheet = workbook.active
-    sheet.title = f"Phụ lục {data.number}"
+    sheet = workbook.create_sheet(f"Phụ lục {data.number}")
     widths = indicator_widths(data.items)
     title = APPENDIX_TITLES[data.number].format(year=data.year)
     plan = data.plan
@@ -215,3 +220,17 @@ def counted_rows(data: AppendixData) -> Iterator[list]:
                    else record.get_subject_type_display())
             basis, day = entry.describe(record)
             yield [entry.name, record.district.short_name, record.name, who, basis, day]
+
+
+def appendix_export(user, params) -> Export:
+    """Phụ lục `?number=` of the plan of `?year=` (the plan in force without one), for a user
+    who may read reports; as long as the records it lists, with a row a district above them."""
+    require_report_reader(user)
+    number = params.get("number", "")
+    if not number.isdigit() or int(number) not in APPENDICES:
+        raise Http404("Kế hoạch chỉ có Phụ lục 1 và 2.")
+    data = appendix_data(number=int(number), plan=plan_get(year_asked(params)))
+    rows = len(data.progress.districts) + sum(item.total.actual for item in data.items)
+    return Export(filename=data.filename, title=f"Phụ lục {data.number} năm {data.year}",
+                  rows=rows, build=lambda: appendix_workbook(data),
+                  back_url=reverse("reports:list"))

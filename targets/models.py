@@ -3,22 +3,20 @@ provincial total and each district's share), the plan's contents as tasks with p
 notes, and the monthly reports."""
 
 import datetime as dt
-import os
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
-from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import District
+from ocop_portal.storage import get_private_storage
 from subjects.models import YEAR_VALIDATORS
 
 
@@ -219,23 +217,9 @@ class PlanTaskUpdate(models.Model):
         return f"{self.task.number} – {self.date:%d/%m/%Y}"
 
 
-class PrivateReportStorage(FileSystemStorage):
-    """Generated reports under MEDIA_ROOT/private: outside any URL the web server serves, so
-    they are downloaded only through the portal's permission-checked views."""
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    def url(self, name):
-        raise ValueError("Báo cáo chỉ tải về qua trang Báo cáo của cổng.")
-
-
-private_report_storage = PrivateReportStorage()
-
-
 def report_storage():
-    return private_report_storage
+    # Kept by name: the migrations refer to it.
+    return get_private_storage()
 
 
 class ReportStatus(models.TextChoices):
@@ -291,6 +275,10 @@ class MonthlyReport(models.Model):
     def clean(self):
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "Tháng được ghi bằng ngày đầu tiên của tháng."})
+
+    @property
+    def progress_key(self) -> str:
+        return f"report:{self.pk}"
 
     @property
     def label(self) -> str:

@@ -72,6 +72,12 @@ class MonthFigures:
         return month_end(self.month)
 
     @property
+    def list_rows(self) -> int:
+        """The rows of the workbook's tables: a row a district, and the lists' rows."""
+        return (len(self.progress.districts) + len(self.decisions) + len(self.media_items)
+                + len(self.expiring) + len(self.overdue_tasks))
+
+    @property
     def label(self) -> str:
         return f"{self.month.month}/{self.month.year}"
 
@@ -196,7 +202,7 @@ def month_workbook(figures: MonthFigures, *, generated_at: dt.datetime) -> Workb
     """The month's workbook: the summary sheet, a report fit to sign dated the day it is made,
     then one sheet per list, each saying it goes with the report."""
     workbook = new_workbook()
-    _summary_sheet(workbook.active, figures, generated_at)
+    _summary_sheet(workbook.create_sheet("Tổng hợp"), figures, generated_at)
     _decisions_sheet(workbook.create_sheet("SP công nhận trong tháng"), figures)
     _media_sheet(workbook.create_sheet("Tin bài trong tháng"), figures)
     _expiring_sheet(workbook.create_sheet("GCN sắp hết hạn"), figures)
@@ -214,7 +220,6 @@ def _report_name(figures: MonthFigures) -> str:
 
 
 def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
-    sheet.title = "Tổng hợp"
     per_part = {1: [], 2: []}
     for item in figures.counted:
         per_part[item.indicator.appendix].append(item)

@@ -11,12 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ocop_portal import jobs
-from ocop_portal.excel import XLSX_CONTENT_TYPE, xlsx_response
+from ocop_portal import jobs, progress
+from ocop_portal.download_views import export_or_offer
+from ocop_portal.excel import XLSX_CONTENT_TYPE
 from ocop_portal.permissions import require_plan_manager
 from targets import reports, selectors
-from targets.appendix import APPENDICES, appendix_data, appendix_workbook
-from targets.forms import MonthlyReportForm, YearForm, year_asked
+from targets.appendix import APPENDICES
+from targets.forms import MonthlyReportForm, YearForm
 from targets.models import ReportStatus
 
 PAGE_SIZE = 24
@@ -60,6 +61,8 @@ def report_list(request):
         r.pk for r in page_obj.object_list if r.status == ReportStatus.QUEUED])
     for report in page_obj.object_list:
         report.waiting_for_queue = report.pk in waiting
+        report.progress = (progress.read(report.progress_key)
+                           if report.status == ReportStatus.RUNNING else None)
     return render(request, "targets/report_list.html", {
         "page_obj": page_obj, "reports": page_obj.object_list, "form": form,
         "year_form": YearForm(initial={"year": years[0]}, years=years) if years else None,
@@ -115,9 +118,6 @@ def report_email(request, pk):
 
 @require_GET
 def appendix_download(request, number):
-    selectors.require_report_reader(request.user)
-    if number not in APPENDICES:
-        raise Http404("Kế hoạch chỉ có Phụ lục 1 và 2.")
-    plan = selectors.plan_get(year_asked(request.GET))
-    data = appendix_data(number=number, plan=plan)
-    return xlsx_response(appendix_workbook(data), data.filename)
+    params = request.GET.copy()
+    params["number"] = str(number)
+    return export_or_offer(request, "appendix", params)

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from ocop_portal import progress
 from ocop_portal.excel import XLSX_CONTENT_TYPE, workbook_bytes
 from ocop_portal.jobs import enqueue_on_commit
 from ocop_portal.permissions import require_plan_manager
@@ -86,7 +87,9 @@ def monthly_report_generate(*, report_id: int) -> MonthlyReport | None:
     generated_at = timezone.localtime()
     try:
         figures = month_figures(report.month)
-        content = workbook_bytes(month_workbook(figures, generated_at=generated_at))
+        with progress.tracking(report.progress_key, total=figures.list_rows,
+                               stage="Đang ghi báo cáo"):
+            content = workbook_bytes(month_workbook(figures, generated_at=generated_at))
         report, old_name = _store(report_id, content=content, summary=month_summary(figures),
                                   generated_at=generated_at)
     except SoftTimeLimitExceeded:

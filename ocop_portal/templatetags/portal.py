@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from ocop_portal import numbers
+
 register = template.Library()
 
 STATUS_CLASSES = {
@@ -21,6 +23,12 @@ def stars(count):
     count = int(count)
     return format_html('<span class="stars" title="{} sao" aria-label="{} sao">{}</span>', count,
                        count, "★" * count + "☆" * (5 - count))
+
+
+@register.filter
+def number_text(value):
+    """A whole number with the Vietnamese thousands dot: 20.000."""
+    return "" if value in (None, "") else numbers.number_text(value)
 
 
 @register.inclusion_tag("includes/certificate_badge.html")

@@ -28,6 +28,7 @@ from ocop_portal.excel import (
     SIGN_NOTE,
     SIGNING_ROWS,
     columns_points,
+    editable_workbook,
     keep_together,
     new_workbook,
     official_date_line,
@@ -386,7 +387,7 @@ def test_the_monthly_report_breaks_pages_before_headings_only(records, build):
 
 
 def test_a_block_that_would_cross_the_page_foot_starts_the_next_page():
-    sheet = new_workbook().active
+    sheet = editable_workbook().active
     for column in "ABCD":
         sheet.column_dimensions[column].width = 30
     for row in range(1, 61):

@@ -1,9 +1,18 @@
 import datetime as dt
 import io
+import tracemalloc
 
+import pytest
 from openpyxl import load_workbook
 
-from ocop_portal.excel import Column, table_workbook, workbook_bytes, xlsx_response
+from ocop_portal.excel import (
+    Column,
+    OfficialDocument,
+    new_workbook,
+    table_workbook,
+    workbook_bytes,
+    xlsx_response,
+)
 
 
 def _reload(workbook):
@@ -33,3 +42,37 @@ def test_download_keeps_the_vietnamese_file_name():
     disposition = response["Content-Disposition"]
     assert 'filename="Phu luc 1 nam 2024.xlsx"' in disposition
     assert "filename*=UTF-8''Ph%E1%BB%A5%20l%E1%BB%A5c%201%20n%C4%83m%202024.xlsx" in disposition
+
+
+def _document_peak(rows: int) -> int:
+    """Peak memory (bytes) of making and saving a signed list of `rows` rows."""
+    lines = ([n, f"Sản phẩm thử số {n} của hợp tác xã", "Huyện Chợ Đồn", dt.date(2024, 1, 1)]
+             for n in range(1, rows + 1))
+    columns = [Column("STT", 5), Column("Tên", 30), Column("Huyện", 14), Column("Ngày", 12)]
+    tracemalloc.start()
+    try:
+        workbook_bytes(table_workbook("Danh sách", columns, lines, title="Danh sách",
+                                      document=OfficialDocument(on=dt.date(2024, 5, 2))))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_long_document_is_written_in_bounded_memory():
+    # Held whole, 3,000 more rows of four cells take some 6 MB; written row by row, the rows
+    # leave memory as they are written and only their heights stay (8 bytes each).
+    small, large = _document_peak(300), _document_peak(3300)
+    assert large - small < 2_000_000, (small, large)
+
+
+def test_a_row_written_out_cannot_be_changed():
+    sheet = new_workbook().create_sheet("Danh sách")
+    sheet.cell(row=1, column=1, value="Tiêu đề")
+    sheet.cell(row=2, column=1, value="Dòng 2")
+    sheet.flush(2)
+    with pytest.raises(ValueError, match="Dòng 1 đã được ghi ra tệp"):
+        sheet.cell(row=1, column=1, value="Sửa")
+    sheet.cell(row=2, column=2, value="vẫn sửa được")  # not written out yet
+    saved = load_workbook(io.BytesIO(workbook_bytes(sheet.parent)))["Danh sách"]
+    assert [[cell.value for cell in row] for row in saved.iter_rows()] == [
+        ["Tiêu đề", None], ["Dòng 2", "vẫn sửa được"]]

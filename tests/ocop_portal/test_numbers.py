@@ -3,13 +3,16 @@
 paragraph alike."""
 
 import datetime as dt
+import io
 import re
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
+from ocop_portal.excel import workbook_bytes
 from ocop_portal.numbers import number_text, percent_ratio, percent_text, whole_percent
 from targets.appendix import appendix_data, appendix_workbook
 from targets.models import Plan
@@ -54,6 +57,11 @@ def five_of_eight(reference_data):
         support(subject, dt.date(2024, 3, 10))
 
 
+def _opened(workbook):
+    """The workbook as a user's application reads it, from the file's bytes."""
+    return load_workbook(io.BytesIO(workbook_bytes(workbook)))
+
+
 def _ratio_cell(sheet, indicator_name: str):
     """The "Tỷ lệ (%)" cell of the Tổng cộng row under the indicator's header."""
     header = next(cell for row in sheet.iter_rows() for cell in row
@@ -75,12 +83,13 @@ def test_five_of_eight_reads_63_percent_on_the_dashboard_appendix_and_report(
 
     name = "Chủ thể có sản phẩm OCOP được củng cố, phát triển"
     plan = Plan.objects.get(year=2024)
-    appendix = appendix_workbook(appendix_data(number=1, plan=plan, today=dt.date(2024, 12, 31)))
+    appendix = _opened(appendix_workbook(appendix_data(number=1, plan=plan,
+                                                       today=dt.date(2024, 12, 31))))
     cell = _ratio_cell(appendix["Phụ lục 1"], name)
     assert (cell.value, cell.number_format) == (0.63, "0%")
 
     figures = month_figures(dt.date(2024, 12, 1))
     assert "5/8 chủ thể, đạt 63%" in month_paragraph(figures)
-    report = month_workbook(figures, generated_at=dt.datetime(2025, 1, 2, 8, 0))
+    report = _opened(month_workbook(figures, generated_at=dt.datetime(2025, 1, 2, 8, 0)))
     cell = _ratio_cell(report["Tổng hợp"], name)
     assert (cell.value, cell.number_format) == (0.63, "0%")

@@ -162,7 +162,7 @@ def test_a_report_without_a_file_yet_is_404(leader, reference_data):
 def test_the_file_has_no_public_address(may_records, settings):
     report = built_report()
     assert report.file.path.startswith(str(settings.MEDIA_ROOT / "private"))
-    with pytest.raises(ValueError, match="chỉ tải về qua trang Báo cáo"):
+    with pytest.raises(ValueError, match="chỉ tải về qua trang của cổng"):
         report.file.url  # noqa: B018
 
 
