@@ -4,7 +4,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from simple_history.models import HistoricalRecords
@@ -113,7 +113,11 @@ class Subject(CommuneInDistrictMixin, Archivable):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["district", "name"])]
+        # The list's order (Vietnamese, then pk), for the province and for one district: a page
+        # of 50 reads 50 index entries instead of sorting every record.
+        indexes = [models.Index(vietnamese("name"), F("id"), name="subject_list_order"),
+                   models.Index(F("district"), vietnamese("name"), F("id"),
+                                name="subject_district_list_order")]
 
     def __str__(self):
         return self.name
