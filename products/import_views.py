@@ -5,7 +5,7 @@ them."""
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ocop_portal import jobs
+from ocop_portal import jobs, progress
 from ocop_portal.excel import xlsx_response
 from ocop_portal.permissions import require_write
 from products.import_forms import ImportUploadForm
@@ -16,6 +16,7 @@ from products.imports.batches import (
     import_batch_list_for_user,
     import_batch_retry,
     import_batch_upload,
+    progress_name,
 )
 from products.imports.columns import COLUMNS
 from products.imports.template import TEMPLATE_FILENAME
@@ -56,6 +57,8 @@ def import_detail(request, pk):
         "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and report.ok,
         "can_retry": batch.status == ImportBatch.Status.FAILED and bool(batch.content),
         "waiting": batch.status in TASKS and jobs.is_waiting(TASKS[batch.status], batch.pk),
+        # Rows checked, then written, while the worker runs (none before it starts).
+        "progress": progress.read(progress_name(batch.pk)) if batch.is_running else None,
         "shown_rows": SHOWN_ROWS,
         "errors": report.errors[:SHOWN_ROWS],
         "warnings": report.warnings[:SHOWN_ROWS],

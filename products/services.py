@@ -47,18 +47,24 @@ from products.models import (
 from subjects.models import Subject
 
 
-def _product_keys(product: Product):
+def _set_product_keys(product: Product):
     product.name = clean_text(product.name)
     product.name_key = name_key(product.name)
     product.search_text = search_key(product.name, product.subject.name)
-    # full_clean checks uniqueness among the products in use; an archived one holds its name
-    # too, and is restored rather than entered again.
-    archived = (Product.all_objects.filter(subject_id=product.subject_id,
-                                           name_key=product.name_key,
-                                           archived_at__isnull=False)
-                .exclude(pk=product.pk).first())
+
+
+def refuse_archived_twin(archived: Product | None) -> None:
+    """full_clean checks uniqueness among the products in use; an archived one holds its name
+    too, and is restored rather than entered again."""
     if archived is not None:
         raise ValidationError({"name": archived_message("sản phẩm", archived.name)})
+
+
+def _product_keys(product: Product):
+    _set_product_keys(product)
+    refuse_archived_twin(Product.all_objects.filter(
+        subject_id=product.subject_id, name_key=product.name_key, archived_at__isnull=False,
+    ).exclude(pk=product.pk).first())
 
 
 def product_archive(product: Product, *, user, reason: str | None) -> Product:
@@ -81,19 +87,33 @@ def _check_subject_scope(user, subject):
     require_in_use(subject)  # no new product for an archived producer
 
 
+def product_build(*, user: User, name: str, subject: Subject, group: ProductGroup,
+                  district: District, commune: Commune | None = None,
+                  first_cycle_year: int | None = None, description: str = "",
+                  is_demo: bool = False) -> Product:
+    """A new product, unsaved, with the rules of product_create that need no database
+    checked: the batch import checks the archived twin and uniqueness against what it loaded."""
+    product = Product(name=name, subject=subject, group=group, district=district,
+                      commune=commune, first_cycle_year=first_cycle_year,
+                      description=description, is_demo=is_demo)
+    require_edit_district(user, product.district_id)
+    _check_subject_scope(user, product.subject)
+    _set_product_keys(product)
+    return product
+
+
 @transaction.atomic
 def product_create(*, user: User, name: str, subject: Subject, group: ProductGroup,
                    district: District, commune: Commune | None = None,
                    first_cycle_year: int | None = None, description: str = "",
                    photo: File | None = None, is_demo: bool = False) -> Product:
     """Register a product in a district the user may edit."""
-    product = Product(name=name, subject=subject, group=group, district=district,
-                      commune=commune, first_cycle_year=first_cycle_year,
-                      description=description, is_demo=is_demo)
+    product = product_build(user=user, name=name, subject=subject, group=group,
+                            district=district, commune=commune,
+                            first_cycle_year=first_cycle_year, description=description,
+                            is_demo=is_demo)
     if photo:
         product.photo = photo
-    require_edit_district(user, product.district_id)
-    _check_subject_scope(user, product.subject)
     _product_keys(product)
     product.full_clean()
     record_author(product, user).save()
@@ -183,14 +203,14 @@ def _validated_scores(*, stars, total_score, score_a, score_b, score_c,
     return stars, total_score
 
 
-@transaction.atomic
-def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
-                      stars: int | None = None, total_score=None, score_a=None, score_b=None,
-                      score_c=None, decision_number: str = "", decision_date: dt.date | None = None,
-                      decision_authority: str = "", criteria_version: str = "",
-                      certificate_number: str = "", note: str = "") -> EvaluationOutcome:
-    """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
-    and supersedes the product's previous one."""
+def evaluation_build(*, product: Product, user, cycle_year: int, level: str,
+                     stars: int | None = None, total_score=None, score_a=None, score_b=None,
+                     score_c=None, decision_number: str = "",
+                     decision_date: dt.date | None = None, decision_authority: str = "",
+                     criteria_version: str = "", certificate_number: str = "",
+                     note: str = "") -> tuple[Evaluation, Certificate | None]:
+    """A new evaluation and the certificate it grants, unsaved, with every rule of
+    evaluation_record that needs no database checked (the import records thousands at once)."""
     require_edit_district(user, product.district_id)
     require_in_use(product)
     # The parts' maxima depend on the criteria version: it is settled before the scores.
@@ -209,36 +229,94 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
         criteria_version=criteria_version,
         note=note, created_by=user if getattr(user, "pk", None) else None,
     )
-    evaluation.full_clean()
-    record_author(evaluation, user).save()
     certificate = None
     if rules.grants_certificate(stars) and decision_date is not None:  # checked above
-        certificate = record_author(Certificate(
+        certificate = Certificate(
             evaluation=evaluation, product=product, number=clean_text(certificate_number),
-            valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date),
-        ), user)
-        certificate.save()
+            valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date))
+    return evaluation, certificate
+
+
+def evaluation_warnings(evaluation: Evaluation) -> list[str]:
+    """What is worth telling about a recorded evaluation without refusing it."""
+    warning = rules.level_warning(evaluation.stars, evaluation.level,
+                                  evaluation.criteria_version)
+    return [warning] if warning else []
+
+
+@transaction.atomic
+def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
+                      stars: int | None = None, total_score=None, score_a=None, score_b=None,
+                      score_c=None, decision_number: str = "", decision_date: dt.date | None = None,
+                      decision_authority: str = "", criteria_version: str = "",
+                      certificate_number: str = "", note: str = "") -> EvaluationOutcome:
+    """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
+    and supersedes the product's previous one."""
+    evaluation, certificate = evaluation_build(
+        product=product, user=user, cycle_year=cycle_year, level=level, stars=stars,
+        total_score=total_score, score_a=score_a, score_b=score_b, score_c=score_c,
+        decision_number=decision_number, decision_date=decision_date,
+        decision_authority=decision_authority, criteria_version=criteria_version,
+        certificate_number=certificate_number, note=note)
+    evaluation.full_clean()
+    record_author(evaluation, user).save()
+    if certificate is not None:
+        record_author(certificate, user).save()
     product_refresh_history(product, user=user)
     if certificate:
         certificate.refresh_from_db()
-    warnings = [w for w in [rules.level_warning(stars, level, evaluation.criteria_version)] if w]
-    return EvaluationOutcome(evaluation=evaluation, certificate=certificate, warnings=warnings)
+    return EvaluationOutcome(evaluation=evaluation, certificate=certificate,
+                             warnings=evaluation_warnings(evaluation))
 
 
-def _evaluation_order(evaluation: Evaluation):
-    return (evaluation.decision_date or dt.date(evaluation.cycle_year, 12, 31), evaluation.pk)
+def _points_to(instance, field_name: str, target) -> bool:
+    """Whether `instance`'s foreign key `field_name` is `target` (a record, unsaved or not, or
+    None), without reading the related record from the database."""
+    field = instance._meta.get_field(field_name)
+    if target is None:
+        return getattr(instance, field.attname) is None
+    if target.pk is not None:
+        return getattr(instance, field.attname) == target.pk
+    return field.is_cached(instance) and getattr(instance, field_name) is target
 
 
-def product_refresh_history(product: Product, today: dt.date | None = None, user=None) -> None:
+def _in_order(records: list, day) -> list:
+    """`records` (in the order they were recorded, as their primary keys run) sorted by `day`,
+    ties in recorded order: the order of (day, pk) without needing a key."""
+    return sorted(records, key=day)
+
+
+def _evaluation_day(evaluation: Evaluation) -> dt.date:
+    return evaluation.decision_date or dt.date(evaluation.cycle_year, 12, 31)
+
+
+@dataclass
+class HistoryChanges:
+    """What deriving a product's history changed, set on the records given; the caller writes
+    them (one product through the services, thousands at once from the import)."""
+
+    kinds: list[Evaluation] = field(default_factory=list)
+    certificates: list[tuple[Certificate, list[str]]] = field(default_factory=list)
+    current_certificate: bool = False
+    # Participations that lost their evaluation to another cycle's (written without history).
+    detached: list[CycleParticipation] = field(default_factory=list)
+    participations: list[CycleParticipation] = field(default_factory=list)
+
+
+def history_derive(product: Product, *, evaluations: list[Evaluation],
+                   certificates: list[Certificate], participations: list[CycleParticipation],
+                   today: dt.date | None = None) -> HistoryChanges:
     """Derive, from the product's whole history, each evaluation's kind (new, upgrade,
     re-evaluation), which certificate supersedes which, the current certificate, and how each
-    cycle participation ended.
+    cycle participation ended; the records are given in the order they were recorded (the
+    participations in their model's order) and changed in memory only.
 
     Recomputing from scratch makes the outcome independent of the order in which decisions were
     entered (an import can bring an older decision after a newer one)."""
     today = today or timezone.localdate()
+    changes = HistoryChanges()
     best_stars = 0
-    for evaluation in sorted(product.evaluations.all(), key=_evaluation_order):
+    for evaluation in _in_order(evaluations, _evaluation_day):
         if best_stars < 3:
             kind = EvaluationKind.NEW
         elif evaluation.stars > best_stars:
@@ -248,12 +326,12 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
         if evaluation.is_recognised:
             best_stars = max(best_stars, evaluation.stars)
         if evaluation.kind != kind:
-            Evaluation.objects.filter(pk=evaluation.pk).update(kind=kind)
-            registry_changed()  # an update() sends no post_save
+            evaluation.kind = kind
+            changes.kinds.append(evaluation)
 
-    certificates = list(product.certificates.order_by("valid_from", "pk"))
-    for index, certificate in enumerate(certificates):
-        following = certificates[index + 1] if index + 1 < len(certificates) else None
+    ordered = _in_order(certificates, lambda certificate: certificate.valid_from)
+    for index, certificate in enumerate(ordered):
+        following = ordered[index + 1] if index + 1 < len(ordered) else None
         if certificate.status == CertificateStatus.REVOKED:
             continue
         if following is not None:
@@ -263,22 +341,47 @@ def product_refresh_history(product: Product, today: dt.date | None = None, user
             status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
                       else CertificateStatus.EXPIRED)
             values = {"status": status, "superseded_by": None, "ended_on": None}
-        changed = [k for k, v in values.items() if getattr(certificate, k) != v]
+        changed = [k for k, v in values.items() if (
+            not _points_to(certificate, k, v) if k == "superseded_by"
+            else getattr(certificate, k) != v)]
         if changed:
             for name in changed:
                 setattr(certificate, name, values[name])
-            record_author(certificate, user).save(update_fields=[*changed, "updated_at"])
+            changes.certificates.append((certificate, changed))
 
-    current = certificates[-1] if certificates else None
-    update = {}
-    if product.current_certificate_id != (current.pk if current else None):
-        update["current_certificate"] = current
-    if update:
-        for name, value in update.items():
-            setattr(product, name, value)
-        record_author(product, user).save(update_fields=[*update, "updated_at"])
-    for cycle_year in product.participations.values_list("cycle_year", flat=True):
-        participation_sync(product, cycle_year, user=user)
+    current = ordered[-1] if ordered else None
+    if not _points_to(product, "current_certificate", current):
+        product.current_certificate = current
+        changes.current_certificate = True
+    for participation in participations:
+        of_cycle = [e for e in evaluations if e.cycle_year == participation.cycle_year]
+        if _participation_derive(participation, of_cycle, participations, changes):
+            changes.participations.append(participation)
+    return changes
+
+
+def _write_history(product: Product, changes: HistoryChanges, user) -> None:
+    for evaluation in changes.kinds:
+        Evaluation.objects.filter(pk=evaluation.pk).update(kind=evaluation.kind)
+        registry_changed()  # an update() sends no post_save
+    for certificate, changed in changes.certificates:
+        record_author(certificate, user).save(update_fields=[*changed, "updated_at"])
+    if changes.current_certificate:
+        record_author(product, user).save(update_fields=["current_certificate", "updated_at"])
+    for participation in changes.detached:
+        CycleParticipation.objects.filter(pk=participation.pk).update(evaluation=None)
+    for participation in changes.participations:
+        record_author(participation, user).save()
+
+
+def product_refresh_history(product: Product, today: dt.date | None = None, user=None) -> None:
+    """Derive the product's kinds, certificates and cycle outcomes again (history_derive) and
+    save what changed."""
+    changes = history_derive(
+        product, evaluations=list(product.evaluations.order_by("pk")),
+        certificates=list(product.certificates.order_by("pk")),
+        participations=list(product.participations.all()), today=today)
+    _write_history(product, changes, user)
 
 
 def _check_decision(*, stars: int, decision_number: str, decision_date: dt.date | None) -> None:
@@ -381,32 +484,49 @@ def certificates_mark_expired(today: dt.date | None = None) -> int:
     return count
 
 
+def quality_certification_build(*, product: Product, user: User, standard: str,
+                                issued_on: dt.date, expires_on: dt.date | None = None,
+                                standard_detail: str = "", number: str = "",
+                                issuer: str = "") -> QualityCertification:
+    """A new quality certification, unsaved, with the rules that need no database checked."""
+    require_edit_district(user, product.district_id)
+    require_in_use(product)
+    refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
+    return QualityCertification(
+        product=product, standard=standard, standard_detail=standard_detail, number=number,
+        issuer=issuer, issued_on=issued_on, expires_on=expires_on)
+
+
 @transaction.atomic
 def quality_certification_add(*, product: Product, user: User, standard: str, issued_on: dt.date,
                               expires_on: dt.date | None = None, standard_detail: str = "",
                               number: str = "", issuer: str = "") -> QualityCertification:
     """Record a quality-management standard certified for a product."""
-    require_edit_district(user, product.district_id)
-    require_in_use(product)
-    refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
-    certification = QualityCertification(
-        product=product, standard=standard, standard_detail=standard_detail, number=number,
-        issuer=issuer, issued_on=issued_on, expires_on=expires_on)
+    certification = quality_certification_build(
+        product=product, user=user, standard=standard, issued_on=issued_on,
+        expires_on=expires_on, standard_detail=standard_detail, number=number, issuer=issuer)
     certification.full_clean()
     record_author(certification, user).save()
     return certification
+
+
+def traceability_build(*, product: Product, user: User, system: str, started_on: dt.date,
+                       code: str = "", ended_on: dt.date | None = None) -> Traceability:
+    """A new traceability record, unsaved, with the rules that need no database checked."""
+    require_edit_district(user, product.district_id)
+    require_in_use(product)
+    # The end may be planned ahead (a stamp contract to a date); the start has happened.
+    refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
+    return Traceability(product=product, system=system, code=code, started_on=started_on,
+                        ended_on=ended_on)
 
 
 @transaction.atomic
 def traceability_add(*, product: Product, user: User, system: str, started_on: dt.date,
                      code: str = "", ended_on: dt.date | None = None) -> Traceability:
     """Record traceability put in place for a product."""
-    require_edit_district(user, product.district_id)
-    require_in_use(product)
-    # The end may be planned ahead (a stamp contract to a date); the start has happened.
-    refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
-    record = Traceability(product=product, system=system, code=code, started_on=started_on,
-                          ended_on=ended_on)
+    record = traceability_build(product=product, user=user, system=system,
+                                started_on=started_on, code=code, ended_on=ended_on)
     record.full_clean()
     record_author(record, user).save()
     return record
@@ -462,18 +582,16 @@ def _stage_label(stage: str) -> str:
 def _check_stage_day(participation: CycleParticipation | None, day: dt.date, field: str,
                      what: str) -> None:
     refuse_future(field, day, what)
-    if participation is not None and participation.pk and day < participation.last_day:
+    if participation is not None and day < participation.last_day:
         raise ValidationError({field: (
             f"{what} không được trước ngày {participation.last_day:%d/%m/%Y} đã ghi cho giai "
             f"đoạn trước.")})
 
 
-def _kind_for(product: Product, before: dt.date, kind: str | None) -> str:
+def _kind_for(recognised_before: bool, kind: str | None) -> str:
     """A product recognised before may come for an upgrade or a re-evaluation; one never
     recognised takes part as a new product."""
-    recognised = product.evaluations.filter(stars__gte=RECOGNITION_MIN_STARS,
-                                            decision_date__lt=before).exists()
-    if not recognised:
+    if not recognised_before:
         if kind not in (None, "", EvaluationKind.NEW):
             raise ValidationError({"kind": "Sản phẩm chưa từng được công nhận OCOP nên tham gia "
                                            "chu trình như sản phẩm mới."})
@@ -484,13 +602,18 @@ def _kind_for(product: Product, before: dt.date, kind: str | None) -> str:
     return kind or EvaluationKind.REEVALUATION
 
 
-@transaction.atomic
-def participation_register(*, product: Product, user: User, cycle_year: int,
-                           registered_on: dt.date, kind: str | None = None,
-                           stage: str = CycleStage.REGISTERED,
-                           stage_on: dt.date | None = None) -> CycleParticipation:
-    """Register a product for the cycle of `cycle_year`, optionally already at a later stage
-    (reached on `stage_on`, the registration day by default)."""
+def recognised_before(evaluations, day: dt.date) -> bool:
+    """Whether one of `evaluations` recognised the product by a decision dated before `day`."""
+    return any(e.stars >= RECOGNITION_MIN_STARS and e.decision_date and e.decision_date < day
+               for e in evaluations)
+
+
+def participation_build(*, product: Product, user: User, cycle_year: int,
+                        registered_on: dt.date, open_elsewhere: CycleParticipation | None,
+                        recognised: bool, kind: str | None = None) -> CycleParticipation:
+    """A new participation, unsaved, with the rules of participation_register checked against
+    what the caller read: the product's open participation of another cycle, and whether it
+    was recognised before the registration day."""
     require_edit_district(user, product.district_id)
     require_in_use(product)
     _check_stage_day(None, registered_on, "registered_on", "Ngày đăng ký")
@@ -498,15 +621,28 @@ def participation_register(*, product: Product, user: User, cycle_year: int,
         raise ValidationError({"registered_on": (
             f"Ngày đăng ký chu trình {cycle_year} phải trong năm {cycle_year - 1} hoặc "
             f"{cycle_year}.")})
-    other = product.participations.filter(outcome=CycleOutcome.OPEN).exclude(
-        cycle_year=cycle_year).first()
-    if other is not None:
+    if open_elsewhere is not None:
         raise ValidationError({"cycle_year": (
-            f"Sản phẩm đang tham gia chu trình {other.cycle_year} (giai đoạn "
-            f"{_stage_label(other.stage)}); hãy kết thúc chu trình đó trước.")})
-    participation = CycleParticipation(
-        product=product, cycle_year=cycle_year, registered_on=registered_on,
-        kind=_kind_for(product, registered_on, kind))
+            f"Sản phẩm đang tham gia chu trình {open_elsewhere.cycle_year} (giai đoạn "
+            f"{_stage_label(open_elsewhere.stage)}); hãy kết thúc chu trình đó trước.")})
+    return CycleParticipation(product=product, cycle_year=cycle_year,
+                              registered_on=registered_on, kind=_kind_for(recognised, kind))
+
+
+@transaction.atomic
+def participation_register(*, product: Product, user: User, cycle_year: int,
+                           registered_on: dt.date, kind: str | None = None,
+                           stage: str = CycleStage.REGISTERED,
+                           stage_on: dt.date | None = None) -> CycleParticipation:
+    """Register a product for the cycle of `cycle_year`, optionally already at a later stage
+    (reached on `stage_on`, the registration day by default)."""
+    participation = participation_build(
+        product=product, user=user, cycle_year=cycle_year, registered_on=registered_on,
+        open_elsewhere=product.participations.filter(outcome=CycleOutcome.OPEN).exclude(
+            cycle_year=cycle_year).first(),
+        recognised=product.evaluations.filter(stars__gte=RECOGNITION_MIN_STARS,
+                                              decision_date__lt=registered_on).exists(),
+        kind=kind)
     participation.full_clean()
     record_author(participation, user).save()
     if stage != CycleStage.REGISTERED:
@@ -515,11 +651,10 @@ def participation_register(*, product: Product, user: User, cycle_year: int,
     return participation
 
 
-@transaction.atomic
-def participation_advance(participation: CycleParticipation, *, user: User, stage: str,
-                          on: dt.date) -> CycleParticipation:
-    """Move an open participation on to a later stage, reached on `on`; the decision comes
-    with the evaluation, not from here."""
+def participation_move(participation: CycleParticipation, *, user: User, stage: str,
+                       on: dt.date) -> None:
+    """Move an open participation on to a later stage in memory, with the rules of
+    participation_advance that need no database."""
     require_edit_district(user, participation.product.district_id)
     require_in_use(participation.product)
     if not participation.is_open:
@@ -537,6 +672,14 @@ def participation_advance(participation: CycleParticipation, *, user: User, stag
     _check_stage_day(participation, on, "on", "Ngày chuyển giai đoạn")
     participation.stage = stage
     setattr(participation, STAGE_DATE_FIELDS[stage], on)
+
+
+@transaction.atomic
+def participation_advance(participation: CycleParticipation, *, user: User, stage: str,
+                          on: dt.date) -> CycleParticipation:
+    """Move an open participation on to a later stage, reached on `on`; the decision comes
+    with the evaluation, not from here."""
+    participation_move(participation, user=user, stage=stage, on=on)
     participation.full_clean()
     record_author(participation, user).save()
     return participation
@@ -568,15 +711,14 @@ def _furthest_open_stage(participation: CycleParticipation) -> str:
                 if getattr(participation, STAGE_DATE_FIELDS[stage]))
 
 
-def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
-    """Close the product's participation in `cycle_year` with that cycle's latest evaluation
-    (recognised from 3 stars, else not recognised), or reopen it at its last stage when the
-    evaluation that closed it is gone. A withdrawal stands unless an evaluation came after."""
-    participation = product.participations.filter(cycle_year=cycle_year).first()
-    if participation is None:
-        return
-    evaluation = max(product.evaluations.filter(cycle_year=cycle_year),
-                     key=_evaluation_order, default=None)
+def _participation_derive(participation: CycleParticipation, evaluations: list[Evaluation],
+                          participations: list[CycleParticipation],
+                          changes: HistoryChanges) -> bool:
+    """Close `participation` with its cycle's latest evaluation (of `evaluations`, the cycle's,
+    in recorded order), or reopen it at its last stage when the evaluation that closed it is
+    gone; in memory. True when it changed. A withdrawal stands unless an evaluation came after."""
+    evaluation = max(enumerate(evaluations), key=lambda pair: (_evaluation_day(pair[1]), pair[0]),
+                     default=(None, None))[1]
     if evaluation is not None:
         stages = [getattr(participation, STAGE_DATE_FIELDS[s]) for s in OPEN_STAGES]
         latest = max(day for day in stages if day)
@@ -584,8 +726,8 @@ def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
             # Dates out of order would leave the product out of every pipeline before today.
             raise ValidationError({"decision_date": (
                 f"Ngày quyết định {evaluation.decision_date:%d/%m/%Y} trước ngày "
-                f"{latest:%d/%m/%Y} đã ghi cho một giai đoạn của chu trình {cycle_year}; hãy "
-                "sửa ngày các giai đoạn của sản phẩm trước.")})
+                f"{latest:%d/%m/%Y} đã ghi cho một giai đoạn của chu trình "
+                f"{participation.cycle_year}; hãy sửa ngày các giai đoạn của sản phẩm trước.")})
         day = evaluation.decision_date or max(latest, timezone.localdate())
         values = {
             "stage": CycleStage.DECISION, "decided_on": day, "ended_on": day,
@@ -597,13 +739,32 @@ def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
         values = {"stage": _furthest_open_stage(participation), "decided_on": None,
                   "ended_on": None, "outcome": CycleOutcome.OPEN, "evaluation": None}
     else:
-        return
-    changed = [name for name, value in values.items() if getattr(participation, name) != value]
+        return False
+    changed = [name for name, value in values.items() if (
+        not _points_to(participation, name, value) if name == "evaluation"
+        else getattr(participation, name) != value)]
     if "evaluation" in changed and evaluation is not None:
         # The evaluation moved here from another cycle, whose participation reopens in its turn.
-        CycleParticipation.objects.filter(evaluation=evaluation).exclude(
-            pk=participation.pk).update(evaluation=None)
-    if changed:
-        for name in changed:
-            setattr(participation, name, values[name])
-        record_author(participation, user).save()
+        for other in participations:
+            if other is not participation and _points_to(other, "evaluation", evaluation):
+                other.evaluation = None
+                changes.detached.append(other)
+    for name in changed:
+        setattr(participation, name, values[name])
+    return bool(changed)
+
+
+def participation_sync(product: Product, cycle_year: int, *, user=None) -> None:
+    """Close the product's participation in `cycle_year` with that cycle's latest evaluation
+    (recognised from 3 stars, else not recognised), or reopen it at its last stage when the
+    evaluation that closed it is gone. A withdrawal stands unless an evaluation came after."""
+    participations = list(product.participations.all())
+    participation = next((p for p in participations if p.cycle_year == cycle_year), None)
+    if participation is None:
+        return
+    changes = HistoryChanges()
+    if _participation_derive(participation,
+                             list(product.evaluations.filter(cycle_year=cycle_year)
+                                  .order_by("pk")), participations, changes):
+        changes.participations.append(participation)
+    _write_history(product, changes, user)

@@ -2,17 +2,15 @@
 
 One code path for the web page and `manage.py import_products`: read the workbook (limits,
 formulas, header), check every row (collecting all errors with row and column), then apply the
-rows through the registry's services inside one transaction. A preview is that same transaction
-rolled back; an import keeps it only when there is no error at all.
+rows with the registry's rules inside one transaction, written in bulk (products.imports.apply).
+A preview is that same transaction rolled back; an import keeps it only when there is no error
+at all. Both report their progress, row by row, under a name the batch page reads.
 """
 
-from contextlib import contextmanager
-from types import SimpleNamespace
-
 from django.db import transaction
-from simple_history.models import HistoricalRecords
 
 from ocop_portal.permissions import require_write
+from ocop_portal.progress import Reporter
 from ocop_portal.text import clean_text
 from products.imports.apply import Applier
 from products.imports.columns import COLUMNS, title
@@ -36,9 +34,16 @@ __all__ = [
 ]
 
 
-def run_import(*, name: str, content: bytes, user, dry_run: bool) -> ImportReport:
+CHECKING = "Đang kiểm tra"
+WRITING = "Đang ghi"
+WRITING_TRIAL = "Đang ghi thử (sẽ hoàn tác)"
+
+
+def run_import(*, name: str, content: bytes, user, dry_run: bool,
+               progress: str | None = None) -> ImportReport:
     """Check and apply a workbook for `user`; saved only when nothing is wrong and not a dry
-    run. Every error and warning is in the report, located by row and column."""
+    run. Every error and warning is in the report, located by row and column. With
+    `progress`, the rows checked then applied are counted under that name (ocop_portal.progress)."""
     require_write(user)
     report = ImportReport(filename=name)
     try:
@@ -52,37 +57,32 @@ def run_import(*, name: str, content: bytes, user, dry_run: bool) -> ImportRepor
     if sheet.fatal or not sheet.rows:
         report.sort()
         return report
-    valid = _checked_rows(sheet.rows, user, report)
-    with transaction.atomic(), _history_by(user):
-        Applier(user, report).apply(valid)
+    reporter = (Reporter(progress, total=len(sheet.rows), stage=CHECKING)
+                if progress else None)
+    valid = _checked_rows(sheet.rows, user, report, reporter)
+    if reporter is not None:
+        reporter.set_stage(WRITING_TRIAL if dry_run else WRITING, total=len(valid))
+    with transaction.atomic():
+        # History names the importing account; the command's system actor is none.
+        Applier(user, report, history_user=user if user.pk else None,
+                progress=reporter).apply(valid)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
         else:
             report.applied = True
+    if reporter is not None:
+        reporter.finish()
     report.sort()
     return report
 
 
-@contextmanager
-def _history_by(user):
-    """Outside a web request (the worker, the command), history has no request to name its
-    author: name the importing user, when it is an account."""
-    context = HistoricalRecords.context
-    if getattr(context, "request", None) is not None or not user.pk:
-        yield
-        return
-    context.request = SimpleNamespace(user=user)
-    try:
-        yield
-    finally:
-        del context.request
-
-
-def _checked_rows(rows, user, report: ImportReport) -> list[RowData]:
+def _checked_rows(rows, user, report: ImportReport, reporter: Reporter | None) -> list[RowData]:
     checker = RowChecker(user)
     valid = []
     seen_decisions = {}
     for row, values in rows:
+        if reporter is not None:
+            reporter.advance()
         if _is_example(values):
             report.error("đây là dòng ví dụ của tệp mẫu; hãy xoá hoặc thay bằng dữ liệu thật "
                          "trước khi nhập.", row)

@@ -1,38 +1,54 @@
-"""Applying checked rows through the registry's services, in one transaction: the same code
-previews (rolled back) and imports (committed)."""
+"""Applying checked rows with the registry's rules, in one transaction: the same code previews
+(rolled back) and imports (committed).
 
+The rows are applied in memory, in the file's order, against what `Loaded` read of the registry
+up front, through the services' own rules (products.services builds, checks and derives
+without the database; subjects are built as subjects.services.subject_create does); a refused
+row is undone in memory as its savepoint once undid it. When no row is refused, `Writes`
+writes it all in bulk: the number of queries does not grow with the rows.
+"""
+
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from ocop_portal.archive import archived_message
-from ocop_portal.permissions import can_edit_district
+from ocop_portal.domain import refuse_future
+from ocop_portal.permissions import can_edit_district, require_edit_district
+from ocop_portal.progress import Reporter
 from ocop_portal.text import name_key
 from products.imports.columns import title
+from products.imports.loaded import Loaded, ProductRecords
 from products.imports.references import decision_key
 from products.imports.report import Action, ImportReport, Issue, RowResult
 from products.imports.rows import RowData
+from products.imports.writes import Writes, clean_in_memory
 from products.models import (
     QD_148_EFFECTIVE,
     STAGE_ORDER,
+    CycleOutcome,
     CycleStage,
     Evaluation,
     EvaluationKind,
     EvaluationLevel,
-    Product,
     Standard,
 )
 from products.services import (
-    evaluation_record,
-    participation_advance,
-    participation_register,
-    product_create,
-    quality_certification_add,
-    traceability_add,
+    evaluation_build,
+    evaluation_warnings,
+    history_derive,
+    participation_build,
+    participation_move,
+    product_build,
+    quality_certification_build,
+    recognised_before,
+    refuse_archived_twin,
+    traceability_build,
 )
 from subjects.models import Subject, SubjectType
-from subjects.services import SubjectFields, subject_create, subject_find_duplicate
+from subjects.services import SubjectFields, _refuse_future_years, _subject_keys
 
 # Template v1 has no column for the traceability system; the record says where it came from.
 TRACEABILITY_SYSTEM = "Chưa ghi rõ hệ thống (khai báo qua nhập Excel)"
@@ -76,36 +92,60 @@ def _label(choices, value) -> str:
     return choices(value).label if value else ""
 
 
-class Applier:
-    """Writes the rows of one import for one user and reports, row by row, what changed."""
 
-    def __init__(self, user, report: ImportReport):
+class Applier:
+    """Applies the rows of one import for one user and reports, row by row, what changes."""
+
+    def __init__(self, user, report: ImportReport, *, history_user=None,
+                 progress: Reporter | None = None):
         self.user = user
         self.report = report
+        self.progress = progress
         self.today = timezone.localdate()
-        self._new_evaluations: list[tuple[RowResult, int, int]] = []
+        self.writes = Writes(history_user)
+        self._new_evaluations: list[tuple[RowResult, int, Evaluation]] = []
 
     def apply(self, rows: list[RowData]):
+        """Apply every row; write them all when none was refused (else nothing is kept)."""
         # Rows are applied in the file's order: the first row of a producer or a product
         # creates it with that row's details. Kinds, supersession and the current certificate
         # are derived from the whole history, so the order of decisions does not matter.
         self._traceability_start = self._earliest_traceability(rows)
+        self.loaded = Loaded(rows, self.writes)
         for data in rows:
-            result = RowResult(row=data.row, product=data.product_name,
-                               subject=data.subject_name, district=str(data.district))
-            try:
-                with transaction.atomic():
-                    self._apply_row(data, result)
-            except RowRefused as refused:
-                self.report.errors += refused.issues
-            except PermissionDenied as denied:
-                self.report.error(str(denied), data.row, title("district"))
-            except IntegrityError:
-                self.report.error("dữ liệu vừa bị thay đổi cùng lúc bởi người khác; hãy nhập "
-                                  "lại tệp.", data.row)
-            else:
-                self.report.rows.append(result)
+            self._apply_one(data)
+            if self.progress is not None:
+                self.progress.advance()
         self._describe_kinds()
+        if not self.report.ok:
+            return
+        try:
+            self.writes.flush()
+        except IntegrityError:
+            self.report.error("dữ liệu vừa bị thay đổi cùng lúc bởi người khác; hãy nhập lại "
+                              "tệp.")
+
+    def _apply_one(self, data: RowData):
+        """One row, as its own savepoint once: all of it, or (refused) none of it."""
+        result = RowResult(row=data.row, product=data.product_name,
+                           subject=data.subject_name, district=str(data.district))
+        marks = (self.writes.mark(), self.loaded.mark(), len(self._new_evaluations))
+        self._touched: tuple[ProductRecords, object] | None = None
+        try:
+            self._apply_row(data, result)
+        except (RowRefused, PermissionDenied) as refused:
+            self.writes.undo(marks[0])
+            self.loaded.undo(marks[1])
+            del self._new_evaluations[marks[2]:]
+            if self._touched is not None:
+                records, snapshot = self._touched
+                records.restore(snapshot)
+            if isinstance(refused, RowRefused):
+                self.report.errors += refused.issues
+            else:
+                self.report.error(str(refused), data.row, title("district"))
+        else:
+            self.report.rows.append(result)
 
     def _earliest_traceability(self, rows: list[RowData]) -> dict:
         """For each product, the earliest day a row marks its traceability “Có”: the decision
@@ -120,32 +160,41 @@ class Applier:
     def _apply_row(self, data: RowData, result: RowResult):
         subject = self._subject(data, result)
         result.subject = subject.name
-        product, created = self._product(data, subject, result)
-        self._participation(data, product, result)
-        self._evaluation(data, product, result)
-        self._traceability(data, product, result)
-        self._standards(data, product, result)
+        records, created = self._product(data, subject, result)
+        self._participation(data, records, result)
+        self._evaluation(data, records, result)
+        self._traceability(data, records, result)
+        self._standards(data, records, result)
         if created:
             result.action = Action.CREATE
         elif result.changes:
             result.action = Action.UPDATE
 
-    def _call(self, service, row, column_keys, **kwargs):
-        try:
-            return service(user=self.user, **kwargs)
-        except ValidationError as error:
-            raise RowRefused(*_issues_from(error, row, column_keys)) from error
-
     # Subject ---------------------------------------------------------------------------------
 
+    def _subject_create(self, fields: SubjectFields) -> Subject:
+        """subjects.services.subject_create, step by step, without writing; its duplicate
+        guard is the lookup that found no producer before this one is built."""
+        subject = Subject()
+        fields.apply(subject)
+        require_edit_district(self.user, subject.district_id)
+        refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
+        _refuse_future_years(subject)
+        _subject_keys(subject)
+        return subject
+
     def _subject(self, data: RowData, result: RowResult) -> Subject:
-        found = subject_find_duplicate(name=data.subject_name, district=data.district,
-                                       registration_number=data.registration_number)
-        if found is None:
-            subject = self._call(subject_create, data.row, _SUBJECT_COLUMNS, fields=SubjectFields(
-                name=data.subject_name, subject_type=data.subject_type,
-                registration_number=data.registration_number, district=data.district,
-                commune=data.commune, first_year_in_programme=data.first_year))
+        subject = self.loaded.subject(name=data.subject_name, district=data.district,
+                                      registration_number=data.registration_number)
+        if subject is None:
+            with _located(data.row, _SUBJECT_COLUMNS):
+                subject = self._subject_create(SubjectFields(
+                    name=data.subject_name, subject_type=data.subject_type,
+                    registration_number=data.registration_number, district=data.district,
+                    commune=data.commune, first_year_in_programme=data.first_year))
+                clean_in_memory(subject)
+            self.writes.create(subject)
+            self.loaded.add_subject(subject)
             self.report.created["subjects"] += 1
             result.changes.append(f"Tạo chủ thể mới “{subject.name}” "
                                   f"({subject.get_subject_type_display()})")
@@ -154,7 +203,6 @@ class Applier:
                                  "hãy định dạng cột là Văn bản nếu mã bắt đầu bằng 0.",
                                  data.row, title("registration_number"))
             return subject
-        subject, _reason = found
         by_number = bool(data.registration_number) and (
             subject.registration_number == data.registration_number)
         if not can_edit_district(self.user, subject.district_id):
@@ -199,22 +247,30 @@ class Applier:
     # Product ---------------------------------------------------------------------------------
 
     def _product(self, data: RowData, subject: Subject, result: RowResult):
-        product = (Product.objects.select_related("group", "district", "commune")
-                   .filter(subject=subject, name_key=name_key(data.product_name)).first())
-        if product is None:
+        records = self.loaded.product(subject, data.product_name)
+        if records is None:
             first_year = data.first_year or (data.decision_date.year if data.decision_date
                                              else None)
-            product = self._call(
-                product_create, data.row, _PRODUCT_COLUMNS, name=data.product_name,
-                subject=subject, group=data.group, district=data.district, commune=data.commune,
-                first_cycle_year=first_year)
+            with _located(data.row, _PRODUCT_COLUMNS):
+                product = product_build(
+                    user=self.user, name=data.product_name, subject=subject, group=data.group,
+                    district=data.district, commune=data.commune, first_cycle_year=first_year)
+                # product_create's archived twin, looked up in what was loaded.
+                refuse_archived_twin(self.loaded.archived_twin(product))
+                clean_in_memory(product)
+            self.writes.create(product)
+            records = ProductRecords(product)
+            self.loaded.add_product(records)
+            self._touched = (records, records.snapshot())
             self.report.created["products"] += 1
             result.changes.append(f"Tạo sản phẩm mới “{product.name}” ({data.group.name})")
-            return product, True
+            return records, True
+        product = records.product
         if not can_edit_district(self.user, product.district_id):
             raise RowRefused(Issue(
                 f"sản phẩm “{product.name}” thuộc {product.district}, ngoài phạm vi của bạn.",
                 data.row, title("district")))
+        self._touched = (records, records.snapshot())
         keep = ("nhập Excel không sửa thông tin sản phẩm đã có; nếu cần, hãy sửa trên trang sản "
                 "phẩm.")
         if product.group.top_group != data.group:
@@ -227,53 +283,78 @@ class Applier:
             current = product.commune or "chưa ghi xã"
             self.report.warn(f"sản phẩm đã có, xã sản xuất: {current}; tệp ghi {data.commune}; "
                              f"{keep}", data.row, title("commune"))
-        return product, False
+        return records, False
 
-    # Evaluation, traceability, standards -----------------------------------------------------
+    # Evaluation, cycle, traceability, standards ----------------------------------------------
 
-    def _evaluation(self, data: RowData, product: Product, result: RowResult):
+    def _evaluation(self, data: RowData, records: ProductRecords, result: RowResult):
         if not data.stars:
             return
-        existing = next((evaluation for evaluation in product.evaluations.all()
+        existing = next((evaluation for evaluation in records.evaluations
                          if decision_key(evaluation.decision_number) == data.decision_key), None)
         if existing is not None:
             self._compare_evaluation(data, existing)
             return
-        outcome = self._call(
-            evaluation_record, data.row, _EVALUATION_COLUMNS, product=product,
-            cycle_year=data.cycle_year or data.decision_date.year, level=data.level,
-            stars=data.stars, total_score=data.score, score_a=data.score_a,
-            score_b=data.score_b, score_c=data.score_c, decision_number=data.decision_number,
-            decision_date=data.decision_date)
+        evaluation, certificate = self._record_evaluation(data, records)
         self.report.created["evaluations"] += 1
         change = (f"Thêm quyết định {data.decision_number} ngày {data.decision_date:%d/%m/%Y}: "
                   f"{data.stars} sao, {_label(EvaluationLevel, data.level).lower()}")
-        if outcome.certificate:
+        if certificate:
             self.report.created["certificates"] += 1
-            change += f"; giấy chứng nhận hiệu lực đến {outcome.certificate.valid_to:%d/%m/%Y}"
+            change += f"; giấy chứng nhận hiệu lực đến {certificate.valid_to:%d/%m/%Y}"
         result.changes.append(change)
-        self._new_evaluations.append((result, len(result.changes) - 1, outcome.evaluation.pk))
-        closed = getattr(outcome.evaluation, "participation", None)
+        self._new_evaluations.append((result, len(result.changes) - 1, evaluation))
+        closed = next((p for p in records.participations if _closed_by(p, evaluation)), None)
         if closed is not None:
             result.changes.append(f"Kết thúc chu trình {closed.cycle_year}: "
                                   f"{closed.get_outcome_display().lower()}")
         # The level warning is about QĐ 148; decisions issued before it followed QĐ 1048.
         if data.level_given and data.decision_date >= QD_148_EFFECTIVE:
-            for warning in outcome.warnings:
+            for warning in evaluation_warnings(evaluation):
                 self.report.warn(warning, data.row, title("level"))
 
-    def _participation(self, data: RowData, product: Product, result: RowResult):
+    def _record_evaluation(self, data: RowData, records: ProductRecords):
+        """products.services.evaluation_record in memory: build and check, then derive the
+        product's history again, saving (in `writes`) what the service would save."""
+        with _located(data.row, _EVALUATION_COLUMNS):
+            evaluation, certificate = evaluation_build(
+                product=records.product, user=self.user,
+                cycle_year=data.cycle_year or data.decision_date.year, level=data.level,
+                stars=data.stars, total_score=data.score, score_a=data.score_a,
+                score_b=data.score_b, score_c=data.score_c,
+                decision_number=data.decision_number, decision_date=data.decision_date)
+            clean_in_memory(evaluation)  # evaluation_record cleans the evaluation only
+        records.evaluations.append(evaluation)
+        self.writes.create(evaluation)
+        if certificate is not None:
+            records.certificates.append(certificate)
+            self.writes.create(certificate)
+        with _located(data.row, _EVALUATION_COLUMNS):
+            changes = history_derive(
+                records.product, evaluations=records.evaluations,
+                certificates=records.certificates, participations=records.participations,
+                today=self.today)
+        # Kind changes and detached participations are update()s: no history, as before.
+        for changed_certificate, _fields in changes.certificates:
+            self.writes.save(changed_certificate)
+        if changes.current_certificate:
+            self.writes.save(records.product)
+        for participation in changes.participations:
+            self.writes.save(participation)
+        return evaluation, certificate
+
+    def _participation(self, data: RowData, records: ProductRecords, result: RowResult):
         """A row without a decision registers the product in its cycle, or moves it on to the
         row's stage, dated the day of the import (the template carries no stage dates); a
         decision ends the cycle when it is recorded (evaluation_record)."""
         if data.cycle_year is None or data.stars:
             return
         stage = data.stage or CycleStage.REGISTERED
-        existing = product.participations.filter(cycle_year=data.cycle_year).first()
+        existing = next((p for p in records.participations if p.cycle_year == data.cycle_year),
+                        None)
         label = CycleStage(stage).label.lower()
         if existing is None:
-            self._call(participation_register, data.row, _CYCLE_COLUMNS, product=product,
-                       cycle_year=data.cycle_year, registered_on=self.today, stage=stage)
+            self._register(data, records, stage)
             self.report.created["participations"] += 1
             result.changes.append(f"Đăng ký chu trình {data.cycle_year}, giai đoạn {label} "
                                   f"(ghi ngày nhập {self.today:%d/%m/%Y})")
@@ -288,10 +369,32 @@ class Applier:
                              f"của chu trình {data.cycle_year}; giữ nguyên.", data.row,
                              title("stage"))
         elif stage != existing.stage:
-            self._call(participation_advance, data.row, _CYCLE_COLUMNS,
-                       participation=existing, stage=stage, on=self.today)
+            with _located(data.row, _CYCLE_COLUMNS):
+                participation_move(existing, user=self.user, stage=stage, on=self.today)
+                clean_in_memory(existing)
+            self.writes.save(existing)
             result.changes.append(f"Chuyển sang giai đoạn {label} của chu trình "
                                   f"{data.cycle_year} (ghi ngày nhập {self.today:%d/%m/%Y})")
+
+    def _register(self, data: RowData, records: ProductRecords, stage: str):
+        """products.services.participation_register in memory: registered on the import day,
+        then moved on to the row's stage (two saves, two history records)."""
+        with _located(data.row, _CYCLE_COLUMNS):
+            participation = participation_build(
+                product=records.product, user=self.user, cycle_year=data.cycle_year,
+                registered_on=self.today,
+                open_elsewhere=next((p for p in records.participations
+                                     if p.outcome == CycleOutcome.OPEN
+                                     and p.cycle_year != data.cycle_year), None),
+                recognised=recognised_before(records.evaluations, self.today))
+            clean_in_memory(participation)
+        records.add_participation(participation)
+        self.writes.create(participation)
+        if stage != CycleStage.REGISTERED:
+            with _located(data.row, _CYCLE_COLUMNS):
+                participation_move(participation, user=self.user, stage=stage, on=self.today)
+                clean_in_memory(participation)
+            self.writes.save(participation)
 
     def _compare_evaluation(self, data: RowData, existing: Evaluation):
         """The same decision again: identical changes nothing, a contradiction is an error."""
@@ -317,36 +420,53 @@ class Applier:
                              f"{_label(EvaluationLevel, data.level).lower()}; giữ cấp trong "
                              "cổng.", data.row, title("level"))
 
-    def _traceability(self, data: RowData, product: Product, result: RowResult):
-        if not data.traceability or product.traceability_records.exists():
+    def _traceability(self, data: RowData, records: ProductRecords, result: RowResult):
+        if not data.traceability or records.has_traceability:
             return
         started_on = self._traceability_start[data.product_key]
-        self._call(traceability_add, data.row, _EXTRA_COLUMNS, product=product,
-                   system=TRACEABILITY_SYSTEM, started_on=started_on)
+        with _located(data.row, _EXTRA_COLUMNS):
+            record = traceability_build(product=records.product, user=self.user,
+                                        system=TRACEABILITY_SYSTEM, started_on=started_on)
+            clean_in_memory(record)
+        self.writes.create(record)
+        records.has_traceability = True
         self.report.created["traceability"] += 1
         result.changes.append(f"Ghi nhận truy xuất nguồn gốc, áp dụng từ {started_on:%d/%m/%Y}")
 
-    def _standards(self, data: RowData, product: Product, result: RowResult):
+    def _standards(self, data: RowData, records: ProductRecords, result: RowResult):
         if not data.standards:
             return
-        existing = set(product.quality_certifications.values_list("standard", flat=True))
         issued_on = data.decision_date or self.today
         for standard in data.standards:
-            if standard in existing:
+            if standard in records.standards:
                 continue
-            self._call(quality_certification_add, data.row, _EXTRA_COLUMNS, product=product,
-                       standard=standard, issued_on=issued_on)
+            with _located(data.row, _EXTRA_COLUMNS):
+                record = quality_certification_build(product=records.product, user=self.user,
+                                                     standard=standard, issued_on=issued_on)
+                clean_in_memory(record)
+            self.writes.create(record)
+            records.standards.add(standard)
             self.report.created["quality_certifications"] += 1
             result.changes.append(f"Thêm tiêu chuẩn {Standard(standard).label} "
                                   f"(ngày cấp ghi {issued_on:%d/%m/%Y})")
 
     def _describe_kinds(self):
         """Name each new evaluation's kind, known once the whole history is in."""
-        if not self._new_evaluations:
-            return
-        kinds = dict(Evaluation.objects.filter(
-            pk__in=[pk for _, _, pk in self._new_evaluations]).values_list("pk", "kind"))
-        for result, index, pk in self._new_evaluations:
-            if pk in kinds:
-                label = EvaluationKind(kinds[pk]).label.lower()
-                result.changes[index] += f" ({label})"
+        for result, index, evaluation in self._new_evaluations:
+            label = EvaluationKind(evaluation.kind).label.lower()
+            result.changes[index] += f" ({label})"
+
+
+def _closed_by(participation, evaluation: Evaluation) -> bool:
+    """Whether recording `evaluation` (new, so attached in memory) closed `participation`."""
+    field = participation._meta.get_field("evaluation")
+    return field.is_cached(participation) and participation.evaluation is evaluation
+
+
+@contextmanager
+def _located(row: int, column_keys: dict):
+    """A service rule's ValidationError as the row's issues, each in its column."""
+    try:
+        yield
+    except ValidationError as error:
+        raise RowRefused(*_issues_from(error, row, column_keys)) from error

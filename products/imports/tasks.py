@@ -7,7 +7,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from products.imports.batches import import_batch_apply, import_batch_check, import_batch_stop
 
-# 5,000 rows through the services take a few minutes on the 2-core machines; far more is a fault.
+# 5,000 rows take seconds (written in bulk); minutes mean a fault, the limits a stuck worker.
 CHECK_SOFT_LIMIT = 10 * 60
 APPLY_SOFT_LIMIT = 15 * 60
 
