@@ -36,7 +36,7 @@ def download_new(request, kind):
         return redirect("downloads:detail", pk=download.pk)
     return render(request, "downloads/download_new.html", {
         "export": export, "query": request.GET.urlencode(), "kind": kind,
-        "inline_rows": settings.EXPORT_INLINE_ROWS,
+        "inline_rows": settings.EXPORT_INLINE_ROWS, "keep_days": downloads.KEEP_DAYS,
     })
 
 
@@ -47,6 +47,7 @@ def download_list(request):
     return render(request, "downloads/download_list.html", {
         "page_obj": page_obj, "downloads": page_obj.object_list,
         "busy": any(download.is_busy for download in page_obj.object_list),
+        "keep_days": downloads.KEEP_DAYS,
     })
 
 
