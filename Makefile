@@ -69,8 +69,10 @@ beat: setup
 collectstatic: setup
 	$(MANAGE) collectstatic --noinput
 
+# The national-scale benchmark (issue 12): on a temporary SQLite file, or on DATABASE_URL (a
+# PostgreSQL database of its own, dropped and created again); BENCH_ARGS="--only dashboard".
 bench: migrate
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

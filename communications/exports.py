@@ -13,7 +13,7 @@ from ocop_portal.excel import Column, OfficialDocument, table_workbook
 # Widths that print one A4 page wide at a readable size; titles, addresses and names wrap. The
 # time of publication is centred, so that it never touches the title beside it.
 MEDIA_COLUMNS = [
-    Column("STT", 5, align="center"),
+    Column("STT", 7, align="center"),
     Column("Thời điểm đăng", 17.5, align="center"),
     Column("Tiêu đề", 28),
     Column("Thể loại", 10),

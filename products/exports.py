@@ -10,7 +10,7 @@ from products.filters import filtered_products
 # Widths that print one A4 page wide at a readable size; long names wrap. Numbers and dates are
 # centred, so that none touches the text of the next column.
 PRODUCT_COLUMNS = [
-    Column("STT", 5, align="center"), Column("Tên sản phẩm", 24), Column("Chủ thể", 22),
+    Column("STT", 7, align="center"), Column("Tên sản phẩm", 24), Column("Chủ thể", 22),
     Column("Loại hình chủ thể", 12.5), Column("Nhóm sản phẩm", 15),
     Column("Huyện/Thành phố", 13.5), Column("Xã/Phường/Thị trấn", 14),
     Column("Hạng sao", 6, align="center"), Column("Số quyết định", 15, align="center"),

@@ -10,7 +10,7 @@ from subjects.filters import filtered_subjects
 # Widths that print one A4 page wide at a readable size; long names wrap. Numbers are centred,
 # so that none touches the text of the next column.
 SUBJECT_COLUMNS = [
-    Column("STT", 5, align="center"), Column("Tên chủ thể", 22), Column("Loại hình", 11),
+    Column("STT", 7, align="center"), Column("Tên chủ thể", 22), Column("Loại hình", 11),
     Column("Mã số thuế/ĐKKD", 14.5), Column("Người đại diện", 15), Column("Điện thoại", 13.5),
     Column("Địa chỉ", 17), Column("Xã/Phường/Thị trấn", 13), Column("Huyện/Thành phố", 13.5),
     Column("Năm tham gia OCOP", 8.5, align="center"), Column("Số sản phẩm", 8, align="center"),

@@ -56,7 +56,7 @@ LEADING = [Column("STT", 5, align="center"), Column("Huyện, thành phố", 20)
 FIGURES = [Column("Kế hoạch", 11, align="center"), Column("Thực hiện", 11, align="center"),
            Column("Tỷ lệ (%)", 11, PERCENT, align="center")]
 LIST_COLUMNS = [
-    Column("STT", 6, align="center"), Column("Chỉ tiêu", 26), Column("Huyện, thành phố", 16),
+    Column("STT", 7, align="center"), Column("Chỉ tiêu", 26), Column("Huyện, thành phố", 16),
     Column("Sản phẩm, chủ thể", 28), Column("Chủ thể sản xuất / loại hình", 24),
     Column("Căn cứ được tính", 46), Column("Ngày", 12, align="center"),
 ]
