@@ -1,9 +1,13 @@
 """Template helpers shared by the apps: stars, certificate badges, numbers."""
 
-from django import template
-from django.utils.html import format_html
+import hashlib
 
-from ocop_portal import numbers
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ocop_portal import figures_cache, numbers
 
 register = template.Library()
 
@@ -41,3 +45,35 @@ def certificate_badge(certificate):
     return {"certificate": certificate, "status": status,
             "label": certificate.current_status_label, "css": STATUS_CLASSES[status],
             "days_left": days_left if days_left is not None and days_left <= 90 else None}
+
+
+class FiguresFragmentNode(template.Node):
+    def __init__(self, nodelist, parts):
+        self.nodelist = nodelist
+        self.parts = parts
+
+    def render(self, context):
+        parts = ":".join(str(part.resolve(context)) for part in self.parts)
+        digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+        return mark_safe(figures_cache.cached(  # noqa: S308 - the block's own rendering
+            f"fragment:{digest}", lambda: self.nodelist.render(context), year=0,
+            today=timezone.localdate()))
+
+
+@register.tag
+def figures_fragment(parser, token):
+    """A part of a page drawn from the registry's figures, cached as rendered HTML until a
+    registry write, the next day, or a change of any value named (the page's path and query,
+    what the user's role and district show):
+
+        {% figures_fragment request.get_full_path user.role user.district_id %}
+        ...
+        {% endfigures_fragment %}
+
+    It shares the figures cache's rules: stale never, and with the cache down the block is
+    rendered as if nothing were cached. Nothing in it may depend on anything else of the
+    request (no CSRF token, no messages)."""
+    parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endfigures_fragment",))
+    parser.delete_first_token()
+    return FiguresFragmentNode(nodelist, parts)
