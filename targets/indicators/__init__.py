@@ -9,9 +9,11 @@ default the real today): what is dated later is not counted yet.
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db import connections
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -41,7 +43,8 @@ from targets.indicators.rules import Period
 __all__ = [
     "ENTRIES", "EXPIRING_WINDOWS", "INDICATOR_CODES", "MEDIA", "MEDIA_CODE", "PRODUCT",
     "RADAR_CODES", "REGISTRY", "SUBJECT", "BreakdownRule", "IndicatorEntry", "Period",
-    "UnknownIndicator", "counts_by_district", "entry_for", "indicator_record_kind",
+    "UnknownIndicator", "counts_by_district", "entry_for", "grouped_counts",
+    "indicator_record_kind",
     "indicator_records", "indicator_records_label", "indicator_records_url",
     "RegistrySource", "media_month_counts", "resolve",
 ]
@@ -81,11 +84,27 @@ def counts_by_district(queryset: QuerySet[Any]) -> Counter[int]:
     return Counter({row["district_id"]: row["n"] for row in rows})
 
 
-def media_month_counts(*, year: int, today: dt.date | None = None) -> dict[tuple[int | None, int],
-                                                                           int]:
+def grouped_counts(rows: QuerySet[Any], keys: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of `rows` (a values() queryset) counted by `keys`: each distinct key's values
+    and its number of rows, in one query. The GROUP BY goes around the queryset's own SQL
+    because Django would group a window-narrowed queryset (such as `rules.latest_values`)
+    inside the window's query, before the window has picked its rows."""
+    sql, params = rows.query.sql_with_params()
+    quote = connections[rows.db].ops.quote_name
+    columns = ", ".join(quote(key) for key in keys)
+    # The names are the queryset's own columns, quoted; the values stay parameters.
+    query = f"SELECT {columns}, COUNT(*) FROM ({sql}) counted GROUP BY {columns}"  # noqa: S608
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(query, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def media_month_counts(*, year: int, today: dt.date | None = None,
+                       district: District | None = None) -> dict[tuple[int | None, int], int]:
     """The items of `media_items_monthly` in each month, keyed by (district id or None, month);
-    months of Asia/Ho_Chi_Minh. One query, whatever the number of items."""
-    rows = (indicator_records(MEDIA_CODE, year=year, today=today)
+    months of Asia/Ho_Chi_Minh; `district`'s items alone when given. One query, whatever the
+    number of items."""
+    rows = (indicator_records(MEDIA_CODE, year=year, district=district, today=today)
             .annotate(month=ExtractMonth("published_at")).values("district_id", "month")
             .annotate(n=Count("pk")).order_by())
     return {(row["district_id"], row["month"]): row["n"] for row in rows}

@@ -3,15 +3,15 @@ and the year-end forecast of `new_products_3star` against the quota.
 
 Both read `products.selectors.participations_on`, the rule the product list's `?stage=` filters
 by, so each pipeline number equals its drill-through list. The outcome a forecast learns from is
-the indicator's own rule (`rules.first_recognised`), so a forecast and the figure it forecasts
-count the same thing.
+the indicator's own rule (`rules.first_recognised_in`, the condition `rules.first_recognised`
+counts by), so a forecast and the figure it forecasts count the same thing.
 """
 
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q
 
 from products.models import (
     CYCLE_POSITIONS,
@@ -21,7 +21,7 @@ from products.models import (
     EvaluationKind,
 )
 from products.selectors import participations_on
-from targets.indicators.rules import Period, first_recognised
+from targets.indicators.rules import first_recognised_in
 
 FORECAST_CODE = "new_products_3star"
 POSITIONS = [code for code, _ in CYCLE_POSITIONS]
@@ -64,10 +64,14 @@ class Pipeline:
         return sum(positions[stage] for stage in STAGES)
 
 
-def cycle_pipeline(year: int, as_of: dt.date) -> Pipeline:
-    """The pipeline of cycle `year` on `as_of`, in one query."""
-    rows = (participations_on(as_of).filter(cycle_year=year)
-            .values("product__district_id", "position", "kind").annotate(n=Count("pk")))
+def cycle_pipeline(year: int, as_of: dt.date, district_id: int | None = None) -> Pipeline:
+    """The pipeline of cycle `year` on `as_of`, in one query; the participations of one
+    district's products alone with `district_id`."""
+    participations = participations_on(as_of).filter(cycle_year=year)
+    if district_id is not None:
+        participations = participations.filter(product__district_id=district_id)
+    rows = (participations.values("product__district_id", "position", "kind")
+            .annotate(n=Count("pk")))
     return Pipeline(year=year, as_of=as_of, counts=Counter({
         (row["product__district_id"], row["position"], row["kind"]): row["n"] for row in rows}))
 
@@ -109,41 +113,33 @@ class Shares:
         return result
 
 
-def _recognised_in_cycle(participations: list[dict]) -> set[int]:
-    """The participations whose product was first recognised (3 stars or more) in the year of
-    their cycle, by the indicator's own rule; one query per earlier cycle year."""
-    by_year: dict[int, set[int]] = defaultdict(set)
-    for row in participations:
-        by_year[row["cycle_year"]].add(row["product_id"])
-    found = set()
-    for year, products in by_year.items():
-        recognised = set(first_recognised(Period(year, dt.date(year, 12, 31)))
-                         .filter(pk__in=products).values_list("pk", flat=True))
-        found |= {row["pk"] for row in participations
-                  if row["cycle_year"] == year and row["product_id"] in recognised}
-    return found
-
-
 def stage_shares(year: int) -> Shares:
     """Learn, from the new products' participations in the cycles before `year`, the share
-    reaching a first 3-star recognition from each stage."""
-    date_fields = [STAGE_DATE_FIELDS[stage] for stage in OPEN_STAGES]
-    participations = list(
-        CycleParticipation.objects.filter(cycle_year__lt=year, kind=EvaluationKind.NEW,
-                                          product__archived_at__isnull=True)
-        .values("pk", "cycle_year", "product_id", "product__district_id", *date_fields))
-    recognised = _recognised_in_cycle(participations)
+    reaching a first 3-star recognition from each stage: two grouped queries (by district and
+    cycle year), each stage's participations and those of them that succeeded, whatever the
+    number of participations or cycles."""
+    earlier = CycleParticipation.objects.filter(cycle_year__lt=year, kind=EvaluationKind.NEW,
+                                                product__archived_at__isnull=True)
+    # A participation succeeded when its product's first recognition is dated in the year of
+    # its cycle: the indicator's own rule (`rules.first_recognised` of that whole year). As a
+    # filter the database joins the recognitions once; inside each stage's count it would
+    # look them up again for every participation and stage.
+    succeeded = earlier.filter(first_recognised_in(OuterRef("product_id"),
+                                                   OuterRef("cycle_year")))
+    reached = {code: Count("pk", filter=Q(**{f"{STAGE_DATE_FIELDS[code]}__isnull": False}))
+               for code in STAGES}
+    rows = {kind: queryset.values("product__district_id", "cycle_year").annotate(**reached)
+            .order_by() for kind, queryset in (("reached", earlier), ("won", succeeded))}
     province: dict[str, list[int]] = {stage: [0, 0] for stage in STAGES}
     districts: dict[int, dict[str, list[int]]] = defaultdict(
         lambda: {stage: [0, 0] for stage in STAGES})
-    for row in participations:
-        success = row["pk"] in recognised
-        for stage in OPEN_STAGES:
-            if row[STAGE_DATE_FIELDS[stage]] is None:
-                continue
-            for tally in (province[stage], districts[row["product__district_id"]][stage]):
-                tally[0] += 1
-                tally[1] += success
+    cycles = set()
+    for index, kind in enumerate(("reached", "won")):
+        for row in rows[kind]:
+            cycles.add(row["cycle_year"])
+            for stage in STAGES:
+                for tally in (province[stage], districts[row["product__district_id"]][stage]):
+                    tally[index] += row[stage]
 
     def shares(tallies: dict[str, list[int]]) -> dict[str, StageShare]:
         return {stage: StageShare(stage, reached, won)
@@ -151,7 +147,7 @@ def stage_shares(year: int) -> Shares:
 
     return Shares(year=year, province=shares(province),
                   districts={d: shares(t) for d, t in districts.items()},
-                  cycles=sorted({row["cycle_year"] for row in participations}))
+                  cycles=sorted(cycles))
 
 
 @dataclass(frozen=True)
@@ -210,10 +206,14 @@ class CycleOutlook:
 
 
 def cycle_outlook(*, year: int, as_of: dt.date, actuals: dict[int | None, int],
-                  quotas: dict[int | None, int | None], district_ids: list[int]) -> CycleOutlook:
+                  quotas: dict[int | None, int | None], district_ids: list[int],
+                  scope: int | None = None) -> CycleOutlook:
     """Pipeline and forecast for `year` on `as_of`; `actuals` and `quotas` are the engine's
-    figures of `new_products_3star` by district pk (None: the province)."""
-    pipeline = cycle_pipeline(year, as_of)
+    figures of `new_products_3star` by district pk (None: the province). With `scope` (a
+    district pk) the pipeline counts that district alone, so `province` is no province figure
+    then: read `districts[scope]`. The stage shares are learnt province-wide either way, since a
+    district with a small sample borrows the province's."""
+    pipeline = cycle_pipeline(year, as_of, scope)
     shares = stage_shares(year)
 
     def forecast(district_id: int | None) -> Forecast:

@@ -200,8 +200,7 @@ class BreakdownRule:
 
 
 def _stars(stars: int) -> RecordsRule:
-    return lambda period: rules.recognised(period).alias(
-        rank=rules.rank(period)).filter(rank=stars)
+    return lambda period: rules.with_stars(period, stars)
 
 
 def _group(pk: int) -> RecordsRule:

@@ -8,9 +8,19 @@ media calendar all take their records from it.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 
 from communications.models import MediaItem
 from ocop_portal.collation import vietnamese
@@ -58,13 +68,31 @@ def recognised(period: Period) -> QuerySet[Product]:
     return Product.objects.filter(Exists(in_force))
 
 
+def first_recognition_dates() -> QuerySet[Any]:
+    """Each recognised product's first recognition day (`product_id`, `first_on`): one grouped
+    aggregate over the evaluations, which the database computes once for all products rather
+    than probing each product's evaluations (in the year, and before it) one product at a
+    time."""
+    return (recognitions().values("product_id").annotate(first_on=Min("decision_date"))
+            .order_by())
+
+
+def first_recognised_in(product: Any, year: Any) -> Q:
+    """The condition "the product's first recognition is dated in the year", for a query of
+    products in use that has the product and the year as expressions (the forecast's
+    participations: their product and cycle year): a recognition in that year and none in a
+    year before. (The query has left archived products out already, so the recognitions are
+    not joined to their product again.)"""
+    own = Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS, product=product)
+    return (Q(Exists(own.filter(decision_date__year=year)))
+            & ~Q(Exists(own.filter(decision_date__year__lt=year))))
+
+
 def first_recognised(period: Period) -> QuerySet[Product]:
-    """Products whose first recognition (3 stars or more) is dated in the period: one in the
-    period and none before it."""
-    start, end = period.span
-    own = recognitions().filter(product=OuterRef("pk"))
-    return Product.objects.filter(Exists(own.filter(decision_date__range=(start, end))),
-                                  ~Exists(own.filter(decision_date__lt=start)))
+    """Products whose first recognition (3 stars or more) is dated in the period: the earliest
+    is in the period, so there is one in it and none before it."""
+    firsts = first_recognition_dates().filter(Q(first_on__range=period.span))
+    return Product.objects.filter(pk__in=firsts.values("product_id"))
 
 
 def first_recognition_basis(period: Period) -> QuerySet[Evaluation]:
@@ -85,10 +113,58 @@ def advanced_qm_basis(period: Period) -> QuerySet[QualityCertification]:
         standard__in=ADVANCED_QM_STANDARDS).order_by("issued_on", "pk")
 
 
-def rank(period: Period) -> Subquery:
-    """The stars of a product's latest certificate in force in the period."""
-    return Subquery(Certificate.objects.valid_during(*period.span).filter(product=OuterRef("pk"))
-                    .order_by("-valid_from", "-pk").values("evaluation__stars")[:1])
+def _latest_window(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """`certificates` narrowed to each product's latest (by validity start, then the later
+    record) by one window function. Only read it (values, non-window annotations made
+    before): a further filter would go inside the window and change which comes first."""
+    return certificates.annotate(latest=Window(
+        RowNumber(), partition_by=F("product_id"),
+        order_by=[F("valid_from").desc(), F("pk").desc()])).filter(latest=1)
+
+
+def latest_of(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Each product's latest certificate among `certificates`: one window function over them.
+    A correlated subquery per product did the same row by row, and at national scale its
+    planner cost set off PostgreSQL's JIT compilation, which alone took most of the dashboard's
+    time. Filters added to the result narrow the chosen certificates (`pk__in` keeps them out
+    of the window)."""
+    return Certificate.objects.filter(pk__in=_latest_window(certificates).values("pk"))
+
+
+def latest_values(certificates: QuerySet[Certificate], **columns: Any) -> QuerySet[Any]:
+    """Each product's latest certificate among `certificates`, as rows of `columns` (names to
+    expressions, computed on that certificate) for `targets.indicators.grouped_counts`. Filters
+    on the product (in use, its district) may be in `certificates`: they keep or drop all of a
+    product's certificates alike, so the latest stays the latest."""
+    return _latest_window(certificates.annotate(**columns)).values(*columns)
+
+
+def _in_force(period: Period) -> QuerySet[Certificate]:
+    return Certificate.objects.valid_during(*period.span).filter(
+        product__archived_at__isnull=True)
+
+
+def ranking_certificates(period: Period) -> QuerySet[Certificate]:
+    """The certificate that ranks each product in use recognised in the period: its latest in
+    force in the period, whose stars are the product's stars for the year. One a product, so
+    `rules.recognised(period)` has exactly as many products as this has certificates."""
+    return latest_of(_in_force(period))
+
+
+def ranking_values(period: Period, district_id: int | None = None) -> QuerySet[Any]:
+    """The ranking certificates as rows (`district_id`, `stars`), one a recognised product,
+    in one district when `district_id` is given."""
+    certificates = _in_force(period)
+    if district_id is not None:
+        certificates = certificates.filter(product__district_id=district_id)
+    return latest_values(certificates, district_id=F("product__district_id"),
+                         stars=F("evaluation__stars"))
+
+
+def with_stars(period: Period, stars: int) -> QuerySet[Product]:
+    """Products recognised in the period whose ranking certificate came with `stars` stars."""
+    ranking = ranking_certificates(period).filter(evaluation__stars=stars)
+    return Product.objects.filter(pk__in=ranking.values("product_id"))
 
 
 def top_group():
@@ -101,14 +177,32 @@ def _latest_certificate(day: dt.date) -> QuerySet[Certificate]:
         "-valid_from", "-pk")
 
 
-def _with_latest_certificate(day: dt.date) -> QuerySet[Product]:
-    """Products with the end dates of the latest certificate they had been granted by `day`:
-    the radar reads the certificate as it stood that day, not the current one."""
-    latest = _latest_certificate(day)
-    return Product.objects.alias(
-        lapses_on=Subquery(latest.values("valid_to")[:1]),
-        cut_on=Subquery(latest.values("ended_on")[:1]),
-    ).filter(Q(cut_on__isnull=True) | Q(cut_on__gt=day))
+def on_radar(day: dt.date, days: int | None) -> Q:
+    """The radar's rule for a product's latest certificate granted by `day`: not cut by then
+    (a revocation or a newer recognition takes it off the radar), and lapsed before `day`
+    (`days` None: expired) or lapsing within `days` days of it. The radar reads the certificate
+    as it stood that day, not the current one."""
+    lapse = (Q(valid_to__lt=day) if days is None
+             else Q(valid_to__range=(day, day + dt.timedelta(days=days))))
+    return (Q(ended_on__isnull=True) | Q(ended_on__gt=day)) & lapse
+
+
+def latest_granted_by(day: dt.date) -> QuerySet[Certificate]:
+    """Each product's latest certificate granted by `day` (by validity start, then the later
+    record): granted by then, with none granted later. Written as "no newer one" rather than a
+    window over every certificate, so that a narrow radar (30 days) reads only the few
+    certificates lapsing in it before checking that each is its product's latest."""
+    granted = Certificate.objects.filter(valid_from__lte=day)
+    newer = granted.filter(product=OuterRef("product")).filter(
+        Q(valid_from__gt=OuterRef("valid_from"))
+        | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk")))
+    return granted.filter(~Exists(newer))
+
+
+def on_radar_products(day: dt.date, days: int | None) -> QuerySet[Product]:
+    """Products in use whose latest certificate by `day` is on the radar (`on_radar`)."""
+    flagged = latest_granted_by(day).filter(on_radar(day, days))
+    return Product.objects.filter(pk__in=flagged.values("product_id"))
 
 
 def with_certificate_on(products: QuerySet[Product], day: dt.date) -> QuerySet[Product]:
@@ -126,9 +220,7 @@ def expiring_within(days: int):
     """The rule "in force on the as-of day and lapsing within `days` days of it"."""
 
     def records(period: Period) -> QuerySet[Product]:
-        day = period.as_of
-        return _with_latest_certificate(day).filter(  # type: ignore[misc]  # an alias
-            lapses_on__range=(day, day + dt.timedelta(days=days)))
+        return on_radar_products(period.as_of, days)
 
     return records
 
@@ -136,8 +228,7 @@ def expiring_within(days: int):
 def expired(period: Period) -> QuerySet[Product]:
     """Products whose latest certificate by the as-of day had run out by then, without a
     revocation or a newer recognition (a revoked certificate is off the radar)."""
-    return _with_latest_certificate(period.as_of).filter(  # type: ignore[misc]  # an alias
-        lapses_on__lt=period.as_of)
+    return on_radar_products(period.as_of, None)
 
 
 # Producers

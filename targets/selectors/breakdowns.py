@@ -5,17 +5,18 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from ocop_portal.domain import RECOGNISED_STARS
 from ocop_portal.models import District
-from products.models import CriteriaVersion, ProductGroup
+from products.models import CriteriaVersion, Product, ProductGroup
 from targets.indicators import (
     EXPIRING_WINDOWS,
     RADAR_CODES,
     Period,
     counts_by_district,
+    grouped_counts,
     indicator_records,
 )
 from targets.indicators import rules as counting
@@ -53,19 +54,29 @@ RADAR_LABELS = {"expired": "Đã hết hạn",
                    for code, days in EXPIRING_WINDOWS.items()}}
 
 
-def indicator_breakdowns(*, year: int, today: dt.date | None = None) -> Breakdowns:
+def _in_district(products: QuerySet[Product], district: District | None) -> QuerySet[Product]:
+    return products if district is None else products.filter(district_id=district.pk)
+
+
+def indicator_breakdowns(*, year: int, today: dt.date | None = None,
+                         district: District | None = None) -> Breakdowns:
     """Recognised products of the year by stars and by product group, and the expiry radar on
     `today`, per district and in total; a fixed number of queries. Each count groups the very
-    records that `indicator_records` lists for its code."""
+    records that `indicator_records` lists for its code. With `district`, only that district
+    is counted (in SQL: a district's dashboard does not count every district to show one), and
+    its counts are its row of the province's."""
     today = today or timezone.localdate()
     period = Period(year=year, as_of=today)
+    district_id = district.pk if district else None
     codes = dict(District.objects.values_list("pk", "code"))
-    recognised = indicator_records("recognised", year=year, today=today)
     by_stars: defaultdict[int, Counter[str]] = defaultdict(Counter)
     by_group: defaultdict[int, Counter[str]] = defaultdict(Counter)
-    for row in (recognised.annotate(rank=counting.rank(period)).values("district_id", "rank")
-                .annotate(n=Count("pk")).order_by()):
-        by_stars[row["rank"]][codes[row["district_id"]]] += row["n"]
+    # A recognised product has exactly one ranking certificate (the latest in force in the
+    # year), so counting those certificates by stars counts the products of `stars:<n>`.
+    ranking = counting.ranking_values(period, district_id)
+    for pk, stars, n in grouped_counts(ranking, ["district_id", "stars"]):
+        by_stars[stars][codes[pk]] += n
+    recognised = _in_district(indicator_records("recognised", year=year, today=today), district)
     for row in (recognised.annotate(top_group=counting.top_group())
                 .values("district_id", "top_group").annotate(n=Count("pk")).order_by()):
         by_group[row["top_group"]][codes[row["district_id"]]] += row["n"]
@@ -77,7 +88,8 @@ def indicator_breakdowns(*, year: int, today: dt.date | None = None) -> Breakdow
         "-criteria_version", "position", "code") if g.pk in by_group]
     radar = []
     for code in RADAR_CODES:
-        counts = counts_by_district(indicator_records(code, year=year, today=today))
+        counts = counts_by_district(_in_district(
+            indicator_records(code, year=year, today=today), district))
         radar.append(Breakdown(code, RADAR_LABELS[code],
                                _with_total({codes[pk]: n for pk, n in counts.items()})))
     return Breakdowns(

@@ -23,8 +23,9 @@ DECISION_OVERDUE_DAYS = 45
 
 def progress_outlook(progress: YearProgress) -> CycleOutlook:
     """The cycle outlook of the engine's year and day, with its figures of new 3-star products
-    (counted again here only when the plan does not carry that indicator)."""
-    districts = progress.districts
+    (counted again here only when the plan does not carry that indicator); for the one district
+    of a scoped progress alone."""
+    districts = [progress.scope] if progress.scope else progress.districts
     item = next((i for i in progress.indicators if i.code == FORECAST_CODE), None)
     if item is not None:
         actuals: dict[int | None, int] = {None: item.total.actual}
@@ -33,11 +34,14 @@ def progress_outlook(progress: YearProgress) -> CycleOutlook:
         quotas.update({d.pk: item.districts[d.code].quota for d in districts})
     else:
         counts = counts_by_district(indicator_records(FORECAST_CODE, year=progress.year,
+                                                      district=progress.scope,
                                                       today=progress.today))
         actuals = {None: sum(counts.values()), **{d.pk: counts.get(d.pk, 0) for d in districts}}
         quotas = {}
+    scope = progress.scope
     return cycle_outlook(year=progress.year, as_of=progress.today, actuals=actuals,
-                         quotas=quotas, district_ids=[d.pk for d in districts])
+                         quotas=quotas, scope=scope.pk if scope else None,
+                         district_ids=[scope.pk] if scope else [d.pk for d in districts])
 
 
 def cycle_list_url(year: int, *, stage: str | None = None, district_code: str | None = None,

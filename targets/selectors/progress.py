@@ -150,6 +150,11 @@ class IndicatorProgress:
 
 @dataclass
 class YearProgress:
+    """The year's progress. `districts` are the districts of the year (all of them, for the
+    district selector and the quota check); `scope`, when set, is the one district counted:
+    then each indicator's `districts` holds that district alone and its `total` is that
+    district's figure, not the province's."""
+
     year: int
     today: dt.date
     plan: Plan | None
@@ -157,6 +162,8 @@ class YearProgress:
     indicators: list[IndicatorProgress]
     time_elapsed: float
     months_elapsed: int
+    quotas: dict[tuple[int, int | None], int] = field(default_factory=dict)
+    scope: District | None = None
 
     @property
     def closed(self) -> bool:
@@ -166,20 +173,20 @@ class YearProgress:
         return next(p for p in self.indicators if p.code == code)
 
 
-def _counted_progress(indicator, quotas, districts, year, today, expected,
-                      closed) -> IndicatorProgress:
+def _counted_progress(indicator, quotas, districts, year, today, expected, closed,
+                      scope=None) -> IndicatorProgress:
     kind = entry_for(indicator.code).kind
-    counts = counts_by_district(indicator_records(indicator.code, year=year, today=today))
+    counts = counts_by_district(indicator_records(indicator.code, year=year, district=scope,
+                                                  today=today))
 
     def figure(quota, actual):
         return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
 
-    return IndicatorProgress(
-        indicator=indicator, kind=kind,
-        total=figure(quotas.get((indicator.pk, None)), sum(counts.values())),
-        districts={d.code: figure(quotas.get((indicator.pk, d.pk)), counts.get(d.pk, 0))
-                   for d in districts},
-    )
+    by_district = {d.code: figure(quotas.get((indicator.pk, d.pk)), counts.get(d.pk, 0))
+                   for d in districts}
+    total = (by_district[scope.code] if scope is not None
+             else figure(quotas.get((indicator.pk, None)), sum(counts.values())))
+    return IndicatorProgress(indicator=indicator, kind=kind, total=total, districts=by_district)
 
 
 def media_items_per_month(year: int) -> int:
@@ -189,10 +196,11 @@ def media_items_per_month(year: int) -> int:
     return quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
 
 
-def _media_progress(indicator, quotas, districts, year, today, closed) -> IndicatorProgress:
+def _media_progress(indicator, quotas, districts, year, today, closed,
+                    scope=None) -> IndicatorProgress:
     quota = quotas.get((indicator.pk, None))
     per_month = quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
-    counts = media_month_counts(year=year, today=today)
+    counts = media_month_counts(year=year, today=today, district=scope)
     by_month: Counter[int] = Counter()
     by_district: Counter[int | None] = Counter()
     district_months = {d.code: [0] * 12 for d in districts}
@@ -216,6 +224,8 @@ def _media_progress(indicator, quotas, districts, year, today, closed) -> Indica
                        closed=closed)
         for d in districts
     }
+    if scope is not None:
+        total = district_figures[scope.code]
     return IndicatorProgress(indicator=indicator, kind=MEDIA, total=total,
                              districts=district_figures, months=months,
                              items=sum(by_month.values()), district_months=district_months,
@@ -223,28 +233,33 @@ def _media_progress(indicator, quotas, districts, year, today, closed) -> Indica
 
 
 def indicator_progress(*, year: int, today: dt.date | None = None,
-                       also_district: District | None = None) -> YearProgress:
+                       also_district: District | None = None,
+                       scope: District | None = None) -> YearProgress:
     """Every indicator for `year`: quota and actual for the province and for each district of
     the year (zero where none; `also_district` added when it did not exist that year), in a fixed
-    number of queries."""
+    number of queries. With `scope`, that district alone is counted, filtered in SQL: its
+    figures are its row of the province's, without counting the others."""
     today = today or timezone.localdate()
     plan = plan_for_year(year)
     quotas = plan_quotas(plan)
     districts = districts_of_year(year)
-    if also_district is not None and also_district not in districts:
-        districts.append(also_district)
+    for extra in (also_district, scope):
+        if extra is not None and extra not in districts:
+            districts.append(extra)
+    counted = [scope] if scope is not None else districts
     closed = today > year_span(year)[1]
     expected = year_elapsed(year, today)
     progress = []
     for indicator in plan_indicators():
         if indicator.code == MEDIA_CODE:
-            progress.append(_media_progress(indicator, quotas, districts, year, today, closed))
+            progress.append(_media_progress(indicator, quotas, counted, year, today, closed,
+                                            scope))
         else:
-            progress.append(_counted_progress(indicator, quotas, districts, year, today,
-                                              expected, closed))
+            progress.append(_counted_progress(indicator, quotas, counted, year, today,
+                                              expected, closed, scope))
     return YearProgress(year=year, today=today, plan=plan, districts=districts,
                         indicators=progress, time_elapsed=expected,
-                        months_elapsed=months_begun(year, today))
+                        months_elapsed=months_begun(year, today), quotas=quotas, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -276,14 +291,17 @@ def quota_mismatches(plan: Plan | None) -> list[QuotaMismatch]:
 
 
 def progress_mismatches(progress: YearProgress) -> list[QuotaMismatch]:
-    """The same check on figures already computed, without a query."""
+    """The same check on the quotas the progress was computed with, without a query: the
+    province's quota and those of the year's districts (a district's page checks them all)."""
     if progress.plan is None or not progress.districts:
         return []
     quotas: dict[tuple[int, int | None], int | None] = {}
     for item in progress.indicators:
-        quotas[(item.indicator.pk, None)] = item.total.quota
+        quotas[(item.indicator.pk, None)] = progress.quotas.get((item.indicator.pk, None))
+        if item.is_media:
+            continue  # its figures carry no district quota: the plan sets the province's only
         for district in progress.districts:
-            value = item.districts[district.code].quota
+            value = progress.quotas.get((item.indicator.pk, district.pk))
             if value is not None:
                 quotas[(item.indicator.pk, district.pk)] = value
     return _mismatches([item.indicator for item in progress.indicators],
