@@ -265,17 +265,31 @@ def safe_value(value):
 
 def set_cell(cell, value, *, number_format=None):
     """Write a value; text starting with = + - @ is stored as a string cell, not a formula."""
+    value = _put(cell, value)
+    if isinstance(value, dt.date):
+        cell.number_format = _number_format(value, None)
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def _put(cell, value):
     value = safe_value(value)
     cell.value = value
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         cell.data_type = "s"
+    return value
+
+
+def _number_format(value, column_format: str | None) -> str:
+    """The format a cell holding `value` is shown with: the column's, else a date's."""
+    if column_format:
+        return column_format
     if isinstance(value, dt.datetime):
-        cell.number_format = "dd/mm/yyyy hh:mm"
-    elif isinstance(value, dt.date):
-        cell.number_format = "dd/mm/yyyy"
-    if number_format:
-        cell.number_format = number_format
-    return cell
+        return "dd/mm/yyyy hh:mm"
+    if isinstance(value, dt.date):
+        return "dd/mm/yyyy"
+    return "General"
 
 
 # Advance widths of Times New Roman (thousandths of an em), by letter without its diacritics;
@@ -617,16 +631,17 @@ def _body_style(sheet, *, bold: bool, horizontal: str, indent: int, number_forma
 def _body_row(sheet, columns, values, row_index, *, bold=False):
     height = text_height("", 1, bold=bold)
     for col_index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
-        cell = set_cell(sheet.cell(row=row_index, column=col_index), value,
-                        number_format=column.number_format)
-        horizontal = column.align or _default_align(cell.value) or "left"
+        cell = sheet.cell(row=row_index, column=col_index)
+        value = _put(cell, value)
+        horizontal = column.align or _default_align(value) or "left"
         # Text set from the left starts an indent in: applications wrap it up to the cell's
         # right border, where it would touch the text of the next cell.
         indent = 1 if horizontal == "left" else 0
+        # The whole style at once (the number format with it), from the workbook's few.
         cell._style = _body_style(sheet, bold=bold, horizontal=horizontal, indent=indent,
-                                  number_format=cell.number_format)
-        if isinstance(cell.value, str):
-            height = max(height, text_height(cell.value, column.width - indent * INDENT_WIDTH,
+                                  number_format=_number_format(value, column.number_format))
+        if isinstance(value, str):
+            height = max(height, text_height(value, column.width - indent * INDENT_WIDTH,
                                              bold=bold))
     _grow_row(sheet, row_index, height)
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from ocop_portal.downloads import Export, list_url
 from ocop_portal.excel import Column, OfficialDocument, table_workbook
 from products.filters import filtered_products
+from subjects.models import Subject
 
 # Widths that print one A4 page wide at a readable size; long names wrap. Numbers and dates are
 # centred, so that none touches the text of the next column.
@@ -21,19 +22,42 @@ PRODUCT_COLUMNS = [
 
 
 EXPORT_CHUNK = 2000
+# What a row reads, and nothing more (a description runs to 10,000 characters).
+ROW_RELATED = ("subject", "group__parent", "district", "commune",
+               "current_certificate__evaluation")
+ROW_FIELDS = (
+    "name", "first_cycle_year", "subject__name", "subject__subject_type", "group__name",
+    "group__parent", "group__parent__parent",
+    "group__parent__name", "district__name", "district__kind", "commune__name", "commune__kind",
+    "current_certificate__valid_to", "current_certificate__status",
+    "current_certificate__evaluation__stars", "current_certificate__evaluation__decision_number",
+    "current_certificate__evaluation__decision_date",
+)
 
 
 def product_rows(products):
     """One row a product; `products` comes from products.selectors.product_list_for_user."""
     # Read in chunks as the workbook is written: a national list is never held whole.
-    rows = products.select_related("subject").iterator(chunk_size=EXPORT_CHUNK)
+    rows = products.select_related(*ROW_RELATED).only(*ROW_FIELDS).iterator(
+        chunk_size=EXPORT_CHUNK)
+    # A few hundred communes, groups and kinds name every row: each named once.
+    names: dict[tuple[str, object], str] = {}
+
+    def name(kind: str, key, record, label=str) -> str:
+        if (kind, key) not in names:
+            names[(kind, key)] = label(record) if record is not None else ""
+        return names[(kind, key)]
+
     for index, product in enumerate(rows, start=1):
         certificate = product.current_certificate
         evaluation = certificate.evaluation if certificate else None
+        subject = product.subject
         yield [
-            index, product.name, product.subject.name, product.subject.get_subject_type_display(),
-            str(product.group.top_group), str(product.district),
-            str(product.commune) if product.commune else "",
+            index, product.name, subject.name,
+            name("type", subject.subject_type, subject, label=Subject.get_subject_type_display),
+            name("group", product.group_id, product.group.top_group),
+            name("district", product.district_id, product.district),
+            name("commune", product.commune_id, product.commune),
             evaluation.stars if evaluation else None,
             evaluation.decision_number if evaluation else "",
             evaluation.decision_date if evaluation else None,
