@@ -122,15 +122,22 @@ def _guard_duplicate(subject: Subject):
         raise DuplicateSubject(*duplicate)
 
 
-@transaction.atomic
-def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) -> Subject:
-    """Register a producer, refusing one that is already registered."""
+def subject_build(*, user: User, fields: SubjectFields, is_demo: bool = False) -> Subject:
+    """A new producer, unsaved, with the rules of subject_create that need no database checked:
+    the batch import looks for the duplicate among the producers it loaded."""
     subject = Subject(is_demo=is_demo)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
     refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
     _refuse_future_years(subject)
     _subject_keys(subject)
+    return subject
+
+
+@transaction.atomic
+def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) -> Subject:
+    """Register a producer, refusing one that is already registered."""
+    subject = subject_build(user=user, fields=fields, is_demo=is_demo)
     _guard_duplicate(subject)
     subject.full_clean()
     record_author(subject, user).save()

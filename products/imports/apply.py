@@ -1,5 +1,5 @@
-"""Applying checked rows with the registry's rules, in one transaction: the same code previews
-(rolled back) and imports (committed).
+"""Applying checked rows with the registry's rules: the same code previews (stopped before the
+writes) and imports (written in one transaction).
 
 The rows are applied in memory, in the file's order, against what `Loaded` read of the registry
 up front, through the services' own rules (products.services builds, checks and derives
@@ -8,20 +8,27 @@ row is undone in memory as its savepoint once undid it. When no row is refused, 
 writes it all in bulk: the number of queries does not grow with the rows.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
 
 from ocop_portal.archive import archived_message
-from ocop_portal.domain import refuse_future
-from ocop_portal.permissions import can_edit_district, require_edit_district
+from ocop_portal.permissions import can_edit_district
 from ocop_portal.progress import Reporter
-from ocop_portal.text import name_key
 from products.imports.columns import title
+from products.imports.compare import compare_evaluation, compare_product, compare_subject
 from products.imports.loaded import Loaded, ProductRecords
 from products.imports.references import decision_key
+from products.imports.refusals import (
+    CYCLE_COLUMNS,
+    EVALUATION_COLUMNS,
+    EXTRA_COLUMNS,
+    PRODUCT_COLUMNS,
+    SUBJECT_COLUMNS,
+    RowRefused,
+    label,
+    located,
+)
 from products.imports.report import Action, ImportReport, Issue, RowResult
 from products.imports.rows import RowData
 from products.imports.writes import Writes, clean_in_memory
@@ -47,51 +54,11 @@ from products.services import (
     refuse_archived_twin,
     traceability_build,
 )
-from subjects.models import Subject, SubjectType
-from subjects.services import SubjectFields, _refuse_future_years, _subject_keys
+from subjects.models import Subject
+from subjects.services import SubjectFields, subject_build
 
 # Template v1 has no column for the traceability system; the record says where it came from.
 TRACEABILITY_SYSTEM = "Chưa ghi rõ hệ thống (khai báo qua nhập Excel)"
-
-# Which column of the template a service's field error belongs to, per record written.
-_SUBJECT_COLUMNS = {"name": "subject_name", "subject_type": "subject_type",
-                    "registration_number": "registration_number", "district": "district",
-                    "commune": "commune", "first_year_in_programme": "first_year"}
-_PRODUCT_COLUMNS = {"name": "product_name", "subject": "subject_name", "group": "group",
-                    "district": "district", "commune": "commune", "first_cycle_year": "first_year"}
-_EVALUATION_COLUMNS = {"stars": "stars", "total_score": "score", "score_a": "score_a",
-                       "score_b": "score_b", "score_c": "score_c", "level": "level",
-                       "decision_number": "decision_number", "decision_date": "decision_date",
-                       "cycle_year": "decision_date"}
-_CYCLE_COLUMNS = {"cycle_year": "cycle_year", "registered_on": "cycle_year", "kind": "cycle_year",
-                  "stage": "stage", "on": "stage"}
-_EXTRA_COLUMNS = {"started_on": "decision_date", "issued_on": "decision_date",
-                  "standard": "standards"}
-
-
-class RowRefused(Exception):
-    """A row that the database state makes impossible; carries its issues."""
-
-    def __init__(self, *issues: Issue):
-        self.issues = list(issues)
-        super().__init__("; ".join(str(issue) for issue in issues))
-
-
-def _issues_from(error: ValidationError, row: int, column_keys: dict) -> list[Issue]:
-    if not hasattr(error, "error_dict"):
-        return [Issue(message, row) for message in error.messages]
-    issues = []
-    for field_name, messages in error.message_dict.items():
-        key = column_keys.get(field_name)
-        for message in messages:
-            issues.append(Issue(message, row, title(key) if key else None))
-    return issues
-
-
-def _label(choices, value) -> str:
-    return choices(value).label if value else ""
-
-
 
 class Applier:
     """Applies the rows of one import for one user and reports, row by row, what changes."""
@@ -106,7 +73,7 @@ class Applier:
         self._new_evaluations: list[tuple[RowResult, int, Evaluation]] = []
 
     def apply(self, rows: list[RowData]):
-        """Apply every row; write them all when none was refused (else nothing is kept)."""
+        """Apply every row in memory, reporting what each does or why it is refused."""
         # Rows are applied in the file's order: the first row of a producer or a product
         # creates it with that row's details. Kinds, supersession and the current certificate
         # are derived from the whole history, so the order of decisions does not matter.
@@ -117,8 +84,9 @@ class Applier:
             if self.progress is not None:
                 self.progress.advance()
         self._describe_kinds()
-        if not self.report.ok:
-            return
+
+    def write(self):
+        """Write what the rows did (called only when none was refused)."""
         try:
             self.writes.flush()
         except IntegrityError:
@@ -172,23 +140,13 @@ class Applier:
 
     # Subject ---------------------------------------------------------------------------------
 
-    def _subject_create(self, fields: SubjectFields) -> Subject:
-        """subjects.services.subject_create, step by step, without writing; its duplicate
-        guard is the lookup that found no producer before this one is built."""
-        subject = Subject()
-        fields.apply(subject)
-        require_edit_district(self.user, subject.district_id)
-        refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
-        _refuse_future_years(subject)
-        _subject_keys(subject)
-        return subject
-
     def _subject(self, data: RowData, result: RowResult) -> Subject:
         subject = self.loaded.subject(name=data.subject_name, district=data.district,
                                       registration_number=data.registration_number)
         if subject is None:
-            with _located(data.row, _SUBJECT_COLUMNS):
-                subject = self._subject_create(SubjectFields(
+            with located(data.row, SUBJECT_COLUMNS):
+                # subject_create's duplicate guard is the lookup that found no producer.
+                subject = subject_build(user=self.user, fields=SubjectFields(
                     name=data.subject_name, subject_type=data.subject_type,
                     registration_number=data.registration_number, district=data.district,
                     commune=data.commune, first_year_in_programme=data.first_year))
@@ -216,33 +174,8 @@ class Applier:
             column = "registration_number" if by_number else "subject_name"
             raise RowRefused(Issue(archived_message("chủ thể", subject.name), data.row,
                                    title(column)))
-        self._compare_subject(data, subject, by_number)
+        compare_subject(self.report, data, subject, by_number)
         return subject
-
-    def _compare_subject(self, data: RowData, subject: Subject, by_number: bool):
-        keep = "nhập Excel không sửa thông tin chủ thể đã có; nếu cần, hãy sửa trên trang chủ thể."
-        row = data.row
-        if by_number and name_key(subject.name) != name_key(data.subject_name):
-            self.report.warn(f"mã số này là của chủ thể “{subject.name}” trong cổng; dòng được "
-                             f"gắn với chủ thể đó (tệp ghi “{data.subject_name}”).", row,
-                             title("registration_number"))
-        if (data.registration_number and subject.registration_number
-                and not by_number):
-            self.report.warn(f"chủ thể “{subject.name}” đã có mã số "
-                             f"{subject.registration_number}, tệp ghi "
-                             f"{data.registration_number}; {keep}", row,
-                             title("registration_number"))
-        if subject.subject_type != data.subject_type:
-            self.report.warn(
-                f"chủ thể “{subject.name}” đã có với loại hình "
-                f"“{_label(SubjectType, subject.subject_type)}”, tệp ghi "
-                f"“{_label(SubjectType, data.subject_type)}”; {keep}", row,
-                title("subject_type"))
-        if data.first_year and subject.first_year_in_programme != data.first_year:
-            current = subject.first_year_in_programme or "chưa ghi"
-            self.report.warn(f"chủ thể “{subject.name}” đã có với năm tham gia {current}, tệp "
-                             f"ghi {data.first_year}; năm tham gia chỉ ghi khi tạo chủ thể mới; "
-                             f"{keep}", row, title("first_year"))
 
     # Product ---------------------------------------------------------------------------------
 
@@ -251,7 +184,7 @@ class Applier:
         if records is None:
             first_year = data.first_year or (data.decision_date.year if data.decision_date
                                              else None)
-            with _located(data.row, _PRODUCT_COLUMNS):
+            with located(data.row, PRODUCT_COLUMNS):
                 product = product_build(
                     user=self.user, name=data.product_name, subject=subject, group=data.group,
                     district=data.district, commune=data.commune, first_cycle_year=first_year)
@@ -271,18 +204,7 @@ class Applier:
                 f"sản phẩm “{product.name}” thuộc {product.district}, ngoài phạm vi của bạn.",
                 data.row, title("district")))
         self._touched = (records, records.snapshot())
-        keep = ("nhập Excel không sửa thông tin sản phẩm đã có; nếu cần, hãy sửa trên trang sản "
-                "phẩm.")
-        if product.group.top_group != data.group:
-            self.report.warn(f"sản phẩm đã có với nhóm “{product.group}”, tệp ghi "
-                             f"“{data.group.name}”; {keep}", data.row, title("group"))
-        if product.district_id != data.district.pk:
-            self.report.warn(f"sản phẩm đã có, sản xuất tại {product.district}; tệp ghi "
-                             f"{data.district}; {keep}", data.row, title("district"))
-        elif data.commune and product.commune_id != data.commune.pk:
-            current = product.commune or "chưa ghi xã"
-            self.report.warn(f"sản phẩm đã có, xã sản xuất: {current}; tệp ghi {data.commune}; "
-                             f"{keep}", data.row, title("commune"))
+        compare_product(self.report, data, product)
         return records, False
 
     # Evaluation, cycle, traceability, standards ----------------------------------------------
@@ -293,12 +215,12 @@ class Applier:
         existing = next((evaluation for evaluation in records.evaluations
                          if decision_key(evaluation.decision_number) == data.decision_key), None)
         if existing is not None:
-            self._compare_evaluation(data, existing)
+            compare_evaluation(self.report, data, existing)
             return
         evaluation, certificate = self._record_evaluation(data, records)
         self.report.created["evaluations"] += 1
         change = (f"Thêm quyết định {data.decision_number} ngày {data.decision_date:%d/%m/%Y}: "
-                  f"{data.stars} sao, {_label(EvaluationLevel, data.level).lower()}")
+                  f"{data.stars} sao, {label(EvaluationLevel, data.level).lower()}")
         if certificate:
             self.report.created["certificates"] += 1
             change += f"; giấy chứng nhận hiệu lực đến {certificate.valid_to:%d/%m/%Y}"
@@ -316,7 +238,7 @@ class Applier:
     def _record_evaluation(self, data: RowData, records: ProductRecords):
         """products.services.evaluation_record in memory: build and check, then derive the
         product's history again, saving (in `writes`) what the service would save."""
-        with _located(data.row, _EVALUATION_COLUMNS):
+        with located(data.row, EVALUATION_COLUMNS):
             evaluation, certificate = evaluation_build(
                 product=records.product, user=self.user,
                 cycle_year=data.cycle_year or data.decision_date.year, level=data.level,
@@ -329,7 +251,7 @@ class Applier:
         if certificate is not None:
             records.certificates.append(certificate)
             self.writes.create(certificate)
-        with _located(data.row, _EVALUATION_COLUMNS):
+        with located(data.row, EVALUATION_COLUMNS):
             changes = history_derive(
                 records.product, evaluations=records.evaluations,
                 certificates=records.certificates, participations=records.participations,
@@ -369,7 +291,7 @@ class Applier:
                              f"của chu trình {data.cycle_year}; giữ nguyên.", data.row,
                              title("stage"))
         elif stage != existing.stage:
-            with _located(data.row, _CYCLE_COLUMNS):
+            with located(data.row, CYCLE_COLUMNS):
                 participation_move(existing, user=self.user, stage=stage, on=self.today)
                 clean_in_memory(existing)
             self.writes.save(existing)
@@ -379,7 +301,7 @@ class Applier:
     def _register(self, data: RowData, records: ProductRecords, stage: str):
         """products.services.participation_register in memory: registered on the import day,
         then moved on to the row's stage (two saves, two history records)."""
-        with _located(data.row, _CYCLE_COLUMNS):
+        with located(data.row, CYCLE_COLUMNS):
             participation = participation_build(
                 product=records.product, user=self.user, cycle_year=data.cycle_year,
                 registered_on=self.today,
@@ -391,40 +313,16 @@ class Applier:
         records.add_participation(participation)
         self.writes.create(participation)
         if stage != CycleStage.REGISTERED:
-            with _located(data.row, _CYCLE_COLUMNS):
+            with located(data.row, CYCLE_COLUMNS):
                 participation_move(participation, user=self.user, stage=stage, on=self.today)
                 clean_in_memory(participation)
             self.writes.save(participation)
-
-    def _compare_evaluation(self, data: RowData, existing: Evaluation):
-        """The same decision again: identical changes nothing, a contradiction is an error."""
-        issues = []
-        head = f"quyết định {existing.decision_number} của sản phẩm này đã có trong cổng với"
-        fix = "hãy sửa tệp, hoặc sửa đánh giá trong cổng trước khi nhập."
-        if existing.stars != data.stars:
-            issues.append(Issue(f"{head} {existing.stars} sao, tệp ghi {data.stars} sao; {fix}",
-                                data.row, title("stars")))
-        if existing.decision_date != data.decision_date:
-            shown = f"{existing.decision_date:%d/%m/%Y}" if existing.decision_date else "không"
-            issues.append(Issue(f"{head} ngày {shown}, tệp ghi "
-                                f"{data.decision_date:%d/%m/%Y}; {fix}", data.row,
-                                title("decision_date")))
-        if issues:
-            raise RowRefused(*issues)
-        if data.score is not None and existing.total_score != data.score:
-            current = existing.total_score if existing.total_score is not None else "chưa ghi"
-            self.report.warn(f"{head} điểm {current}, tệp ghi {data.score}; giữ điểm trong "
-                             "cổng.", data.row, title("score"))
-        if data.level_given and existing.level != data.level:
-            self.report.warn(f"{head} {existing.get_level_display().lower()}, tệp ghi "
-                             f"{_label(EvaluationLevel, data.level).lower()}; giữ cấp trong "
-                             "cổng.", data.row, title("level"))
 
     def _traceability(self, data: RowData, records: ProductRecords, result: RowResult):
         if not data.traceability or records.has_traceability:
             return
         started_on = self._traceability_start[data.product_key]
-        with _located(data.row, _EXTRA_COLUMNS):
+        with located(data.row, EXTRA_COLUMNS):
             record = traceability_build(product=records.product, user=self.user,
                                         system=TRACEABILITY_SYSTEM, started_on=started_on)
             clean_in_memory(record)
@@ -440,7 +338,7 @@ class Applier:
         for standard in data.standards:
             if standard in records.standards:
                 continue
-            with _located(data.row, _EXTRA_COLUMNS):
+            with located(data.row, EXTRA_COLUMNS):
                 record = quality_certification_build(product=records.product, user=self.user,
                                                      standard=standard, issued_on=issued_on)
                 clean_in_memory(record)
@@ -461,12 +359,3 @@ def _closed_by(participation, evaluation: Evaluation) -> bool:
     """Whether recording `evaluation` (new, so attached in memory) closed `participation`."""
     field = participation._meta.get_field("evaluation")
     return field.is_cached(participation) and participation.evaluation is evaluation
-
-
-@contextmanager
-def _located(row: int, column_keys: dict):
-    """A service rule's ValidationError as the row's issues, each in its column."""
-    try:
-        yield
-    except ValidationError as error:
-        raise RowRefused(*_issues_from(error, row, column_keys)) from error

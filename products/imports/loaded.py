@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from ocop_portal.text import name_key
+from products.imports.references import name_key
 from products.imports.rows import RowData
 from products.imports.writes import Writes
 from products.models import (

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.models import Commune, District
 from ocop_portal.permissions import can_edit_district
-from ocop_portal.text import clean_text, fold, name_key
+from ocop_portal.text import clean_text, fold
 from products import rules
 from products.imports import columns
 from products.imports.columns import title
@@ -21,6 +21,7 @@ from products.imports.references import (
     References,
     code_text,
     decision_key,
+    name_key,
     place_key,
     plain_key,
     quoted,
