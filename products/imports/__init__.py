@@ -46,7 +46,8 @@ __all__ = [
 
 CHECKING = "Đang kiểm tra"
 WRITING = "Đang ghi"
-WRITING_TRIAL = "Đang ghi thử (sẽ hoàn tác)"
+# The preview applies the rows in memory, against the registry as it is, and writes nothing.
+WRITING_TRIAL = "Đang đối chiếu với dữ liệu đã có"
 
 
 def run_import(*, name: str, content: bytes, user, dry_run: bool,

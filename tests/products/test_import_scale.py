@@ -257,7 +257,7 @@ def test_the_check_and_the_import_write_their_progress(district_officer):
     import_batch_check(batch.pk)
 
     checked = progress.read(progress_name(batch.pk))
-    assert (checked.done, checked.total, checked.stage) == (12, 12, "Đang ghi thử (sẽ hoàn tác)")
+    assert (checked.done, checked.total, checked.stage) == (12, 12, "Đang đối chiếu với dữ liệu đã có")
     assert checked.percent == 100
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
 
