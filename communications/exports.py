@@ -47,8 +47,8 @@ def media_item_rows(items, *, user) -> Iterator[list]:
             item.district.short_name if item.district else "Toàn tỉnh",
             item.author,
             item.url,
-            ", ".join(product.name for product in item.products.all()),
-            ", ".join(subject.name for subject in item.subjects.all()),
+            ", ".join(product.name for product in item.featured_products),
+            ", ".join(subject.name for subject in item.featured_subjects),
             item.note,
         ]
 
