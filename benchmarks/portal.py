@@ -16,47 +16,34 @@ def cold_figures() -> None:
     retire_version()
 
 
-def _portal_product_export(user, path: Path) -> None:
-    """The product list's export (products.views.product_export, unfiltered)."""
-    from ocop_portal.excel import workbook_bytes
-    from products.exports import product_workbook
-    from products.selectors import product_list_for_user
+def _export(kind: str, user, path: Path, query: str = "") -> None:
+    """An export as its background job makes it (ocop_portal.downloads.download_build): the
+    list's rows in the user's scope, written row by row to a file."""
+    from django.http import QueryDict
 
-    today = timezone.localdate()
-    title = f"Danh sách sản phẩm OCOP tỉnh Bắc Kạn (trích xuất ngày {today:%d/%m/%Y})"
-    path.write_bytes(workbook_bytes(product_workbook(product_list_for_user(user), title=title)))
+    from ocop_portal.downloads import export_for
+
+    export_for(kind, user, QueryDict(query)).build().save(path)
+
+
+def _portal_product_export(user, path: Path) -> None:
+    """The product list's export, unfiltered."""
+    _export("products", user, path)
 
 
 def _portal_subject_export(user, path: Path) -> None:
-    """The producer list's export (subjects.views.subject_export, unfiltered)."""
-    from ocop_portal.excel import workbook_bytes
-    from subjects.exports import subject_workbook
-    from subjects.selectors import subject_list_for_user
-
-    today = timezone.localdate()
-    title = f"Danh sách chủ thể OCOP tỉnh Bắc Kạn (trích xuất ngày {today:%d/%m/%Y})"
-    path.write_bytes(workbook_bytes(subject_workbook(subject_list_for_user(user), title=title)))
+    """The producer list's export, unfiltered."""
+    _export("subjects", user, path)
 
 
 def _portal_media_export(user, path: Path) -> None:
-    """The media list's export (communications.views.media_item_export, unfiltered)."""
-    from communications.exports import media_items_workbook
-    from communications.selectors import media_item_list_for_user
-    from ocop_portal.excel import workbook_bytes
-
-    title = "Danh sách tin, bài truyền thông về OCOP"
-    path.write_bytes(workbook_bytes(media_items_workbook(media_item_list_for_user(user),
-                                                         title=title, user=user)))
+    """The media list's export, unfiltered."""
+    _export("media", user, path)
 
 
-def _portal_appendix(number: int, year: int, path: Path) -> None:
-    """Phụ lục `number` of the year's plan (targets.report_views.appendix_download)."""
-    from ocop_portal.excel import workbook_bytes
-    from targets.appendix import appendix_data, appendix_workbook
-    from targets.selectors import plan_get
-
-    data = appendix_data(number=number, plan=plan_get(year))
-    path.write_bytes(workbook_bytes(appendix_workbook(data)))
+def _portal_appendix(user, number: int, year: int, path: Path) -> None:
+    """Phụ lục `number` of the year's plan (targets.appendix.appendix_export)."""
+    _export("appendix", user, path, f"number={number}&year={year}")
 
 
 def _portal_monthly_report(month: dt.date, path: Path) -> None:

@@ -240,10 +240,10 @@ class Bench:
             Item("export: media items", lambda: portal.media_export(self.user, out / "m.xlsx"),
                  lambda: self.save(out / "mf.xlsx", floors.write_only(
                      [("Tin bài truyền thông", floors.media_export_rows())]))),
-            Item("appendix 1", lambda: portal.appendix(1, YEAR, out / "a1.xlsx"),
+            Item("appendix 1", lambda: portal.appendix(self.user, 1, YEAR, out / "a1.xlsx"),
                  lambda: self.save(out / "a1f.xlsx", floors.appendix(1, YEAR, self.today)),
                  check=lambda: self.check_appendix(1)),
-            Item("appendix 2", lambda: portal.appendix(2, YEAR, out / "a2.xlsx"),
+            Item("appendix 2", lambda: portal.appendix(self.user, 2, YEAR, out / "a2.xlsx"),
                  lambda: self.save(out / "a2f.xlsx", floors.appendix(2, YEAR, self.today)),
                  check=lambda: self.check_appendix(2)),
             Item("monthly report", lambda: portal.monthly_report(MONTH, out / "r.xlsx"),

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
@@ -21,7 +21,7 @@ from ocop_portal.permissions import (
     require_plan_manager,
     require_write,
 )
-from ocop_portal.views_helpers import querystring_without_page
+from ocop_portal.views_helpers import file_download, querystring_without_page
 
 PAGE_SIZE = 25
 
@@ -120,16 +120,12 @@ def media_item_update(request, pk):
 @require_GET
 def media_item_attachment(request, pk):
     item = selectors.media_item_get_for_user(request.user, pk)
-    if not item.attachment:
-        raise Http404("Tin, bài này không có tệp đính kèm.")
-    try:
-        handle = item.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("Không tìm thấy tệp đính kèm.") from exc
-    filename = PurePath(item.attachment.name).name
+    filename = PurePath(item.attachment.name).name if item.attachment else ""
     # Always a download, never rendered inline: the file is user-supplied.
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    return file_download(
+        item.attachment, filename=filename,
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        not_made="Tin, bài này không có tệp đính kèm.", missing="Không tìm thấy tệp đính kèm.")
 
 
 @require_GET

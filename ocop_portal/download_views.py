@@ -3,13 +3,14 @@ Each page is the user's own: a download made for one user is a 404 for every oth
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ocop_portal import downloads, jobs
 from ocop_portal.excel import XLSX_CONTENT_TYPE, xlsx_response
+from ocop_portal.views_helpers import file_download
 
 PAGE_SIZE = 25
 QUEUE_DOWN = ("Hàng đợi xử lý nền tạm thời không hoạt động; tệp sẽ được lập tự động khi hàng "
@@ -32,7 +33,8 @@ def export_or_offer(request, kind: str, params: QueryDict | None = None):
 def download_new(request, kind):
     export = downloads.export_for(kind, request.user, request.GET)
     if request.method == "POST":
-        download = downloads.download_request(user=request.user, kind=kind, params=request.GET)
+        download = downloads.download_request(user=request.user, kind=kind, params=request.GET,
+                                              export=export)
         return redirect("downloads:detail", pk=download.pk)
     return render(request, "downloads/download_new.html", {
         "export": export, "query": request.GET.urlencode(), "kind": kind,
@@ -64,11 +66,6 @@ def download_detail(request, pk):
 @require_GET
 def download_file(request, pk):
     download = downloads.download_get_for_user(request.user, pk)
-    if not download.file:
-        raise Http404("Tệp chưa lập xong.")
-    try:
-        stored = download.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp; hãy yêu cầu lại.") from None
-    return FileResponse(stored, as_attachment=True, filename=download.filename,
-                        content_type=XLSX_CONTENT_TYPE)
+    return file_download(download.file, filename=download.filename,
+                         content_type=XLSX_CONTENT_TYPE, not_made="Tệp chưa lập xong.",
+                         missing="Không tìm thấy tệp; hãy yêu cầu lại.")

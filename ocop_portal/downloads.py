@@ -80,14 +80,23 @@ def query_dict(params: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-def download_request(*, user: User, kind: str, params: QueryDict) -> Download:
-    """Ask for a long export: recorded now, made by a job once this transaction commits (or
-    when the queue is back, if it is down)."""
-    export = export_for(kind, user, params)
+def download_request(*, user: User, kind: str, params: QueryDict,
+                     export: Export | None = None) -> Download:
+    """Ask for a long export (`export`, if the caller has it already): recorded now, made by a
+    job once this transaction commits (or when the queue is back, if it is down). Asking again
+    while the same file is still being made (a second click) is the same download."""
+    export = export or export_for(kind, user, params)
+    stored = {key: params.getlist(key) for key in params}
     with transaction.atomic():
+        busy = (Download.objects.select_for_update()
+                .filter(user=user, kind=kind, params=stored,
+                        status__in=[Download.Status.QUEUED, Download.Status.RUNNING])
+                .order_by("-pk").first())
+        if busy is not None:
+            return busy
         download = Download.objects.create(
-            user=user, kind=kind, params={key: params.getlist(key) for key in params},
-            title=export.title, filename=export.filename, rows=export.rows)
+            user=user, kind=kind, params=stored, title=export.title, filename=export.filename,
+            rows=export.rows)
         jobs.enqueue_on_commit(BUILD_TASK, download.pk)
     return download
 

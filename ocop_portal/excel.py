@@ -184,6 +184,11 @@ class StreamingSheet:
         self._sheet.merged_cells.add(CellRange(min_row=start_row, min_col=start_column,
                                                max_row=end_row, max_col=end_column))
 
+    @property
+    def started(self) -> bool:
+        """Whether rows have gone out (and with the first, the columns' widths)."""
+        return self._written > 0
+
     def height(self, row: int) -> float | None:
         """The height given to row `row`, None if none was."""
         height = self._heights[row] if row < len(self._heights) else 0.0
@@ -404,6 +409,16 @@ def merge_cells(sheet, first_row: int, first_column: int, last_row: int, last_co
             cell.fill = copy.copy(origin.fill)
 
 
+def _set_width(sheet, letter: str, width: float):
+    """Give a column its width; a streaming sheet has written its widths with its first row,
+    so a second table there must keep them (it would be drawn with the first one's)."""
+    dimension = sheet.column_dimensions[letter]
+    if isinstance(sheet, StreamingSheet) and sheet.started and dimension.width != width:
+        raise ValueError(f"Cột {letter} đã ghi ra tệp với độ rộng {dimension.width}; bảng sau "
+                         f"trên cùng trang không đổi được thành {width}.")
+    dimension.width = width
+
+
 def _set_height(sheet, row_index: int, height: float):
     if isinstance(sheet, StreamingSheet):
         sheet.set_height(row_index, height)
@@ -555,7 +570,7 @@ def write_table(sheet, columns: Sequence[Column], rows: Iterable[Sequence], *, s
         sheet.cell(row=row_index, column=1, value=title).font = _font(bold=True, size=13)
         row_index += 2
     for col_index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(col_index)].width = column.width
+        _set_width(sheet, get_column_letter(col_index), column.width)
     if groups:
         row_index = _grouped_header(sheet, columns, groups, row_index)
     else:

@@ -14,6 +14,7 @@ service it wraps, and a module-level import back would make the two a circle.
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from celery import current_app
@@ -130,9 +131,10 @@ def requeue_jobs(*, now: dt.datetime | None = None,
             if now - since < dt.timedelta(seconds=limit):
                 continue
             if job.attempts >= MAX_ATTEMPTS:
-                Job.objects.filter(pk=job.pk).update(
-                    status=Status.FAILED, finished_at=now,
-                    error=f"Đã đưa vào hàng đợi {job.attempts} lần mà không xong; ngừng thử.")
+                reason = f"Đã đưa vào hàng đợi {job.attempts} lần mà không xong; ngừng thử."
+                Job.objects.filter(pk=job.pk).update(status=Status.FAILED, finished_at=now,
+                                                     error=reason)
+                _tell_given_up(job, reason)
                 counts["given_up"] += 1
                 continue
             logger.warning("Việc %s quá thời hạn (%s giây), đưa lại vào hàng đợi", job, limit)
@@ -141,6 +143,31 @@ def requeue_jobs(*, now: dt.datetime | None = None,
         else:
             counts["still_waiting"] += 1
     return counts
+
+
+# What a task's record does when its job is given up (a worker killed at the hard time limit
+# never runs the task's own failure handling): by task path, a function of the job's args and
+# the reason. Registered by the tasks' modules (`on_give_up`), which dispatching imports.
+_GIVE_UP: dict[str, Callable[..., object]] = {}
+
+
+def on_give_up(task_path: str):
+    """Register what marks the task's record failed when its job is given up, so that a page
+    never shows "running" for ever."""
+    def register(function):
+        _GIVE_UP[task_path] = function
+        return function
+    return register
+
+
+def _tell_given_up(job: Job, reason: str) -> None:
+    try:
+        import_string(job.task)  # its module registers the hook
+    except ImportError:
+        return
+    hook = _GIVE_UP.get(job.task)
+    if hook is not None:
+        hook(*job.args, reason=reason)
 
 
 def _job_id(task_id: str | None) -> int | None:

@@ -28,6 +28,11 @@ def download_build_task(download_id: int):
     return download.status if download else None
 
 
+@jobs.on_give_up("ocop_portal.tasks.download_build_task")
+def _download_given_up(download_id: int, *, reason: str):
+    downloads.download_fail(download_id, reason=f"Không lập được tệp: {reason} Hãy yêu cầu lại.")
+
+
 @shared_task(soft_time_limit=5 * 60, time_limit=6 * 60)
 def download_purge_task():
     """Beat, daily: delete the files made more than a week ago."""

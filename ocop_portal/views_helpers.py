@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
 
@@ -42,3 +43,16 @@ def record_about(request, *, parent, parent_name, form_class, service, template,
                 messages.warning(request, warning)
             return redirect(success_url)
     return render(request, template, {"form": form, parent_name: parent})
+
+
+def file_download(field_file, *, filename: str, content_type: str, missing: str,
+                  not_made: str) -> FileResponse:
+    """A stored file as an attachment (never shown inline), or a 404 that says why: `not_made`
+    when the record has no file, `missing` when its file is gone from the disk."""
+    if not field_file:
+        raise Http404(not_made)
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(missing) from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

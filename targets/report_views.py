@@ -6,7 +6,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +14,7 @@ from ocop_portal import jobs, progress
 from ocop_portal.download_views import export_or_offer
 from ocop_portal.excel import XLSX_CONTENT_TYPE
 from ocop_portal.permissions import require_plan_manager
+from ocop_portal.views_helpers import file_download
 from targets import reports, selectors
 from targets.appendix import APPENDICES
 from targets.forms import MonthlyReportForm, YearForm
@@ -92,14 +92,8 @@ def _say_what_happened(request, report):
 @require_GET
 def report_download(request, pk):
     report = selectors.monthly_report_get_for_user(request.user, pk)
-    if not report.file:
-        raise Http404("Báo cáo chưa có tệp.")
-    try:
-        stored = report.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Không tìm thấy tệp báo cáo.") from None
-    return FileResponse(stored, as_attachment=True, filename=report.filename,
-                        content_type=XLSX_CONTENT_TYPE)
+    return file_download(report.file, filename=report.filename, content_type=XLSX_CONTENT_TYPE,
+                         not_made="Báo cáo chưa có tệp.", missing="Không tìm thấy tệp báo cáo.")
 
 
 @require_POST

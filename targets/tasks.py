@@ -7,6 +7,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
+from ocop_portal import jobs
 from targets import reports
 
 EMAIL_MAX_RETRIES = 5
@@ -33,6 +34,12 @@ def monthly_report_generate(report_id: int):
             reason=f"Lập báo cáo quá thời gian cho phép ({REPORT_SOFT_LIMIT // 60} phút) nên "
                    "đã dừng; hãy bấm “Lập lại”, nếu vẫn lỗi hãy báo quản trị hệ thống.")
     return report.status if report else None
+
+
+@jobs.on_give_up("targets.tasks.monthly_report_generate")
+def _report_given_up(report_id: int, *, reason: str):
+    reports.monthly_report_fail(report_id=report_id, reason=(
+        f"Lập báo cáo không thành công: {reason} Hãy bấm “Lập lại”."))
 
 
 @shared_task(bind=True, max_retries=EMAIL_MAX_RETRIES, soft_time_limit=60, time_limit=90)

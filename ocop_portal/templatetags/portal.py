@@ -1,6 +1,7 @@
 """Template helpers shared by the apps: stars, certificate badges, numbers."""
 
 import hashlib
+import json
 
 from django import template
 from django.utils import timezone
@@ -53,8 +54,12 @@ class FiguresFragmentNode(template.Node):
         self.parts = parts
 
     def render(self, context):
-        parts = ":".join(str(part.resolve(context)) for part in self.parts)
-        digest = hashlib.sha256(parts.encode()).hexdigest()[:32]
+        user = context["request"].user
+        # What decides what a user is shown: the role that decides access (a superuser acts as
+        # an administrator whatever his role field says) and the district of his scope.
+        parts = [user.effective_role, user.district_id,
+                 *(part.resolve(context) for part in self.parts)]
+        digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
         return mark_safe(figures_cache.cached(  # noqa: S308 - the block's own rendering
             f"fragment:{digest}", lambda: self.nodelist.render(context), year=0,
             today=timezone.localdate()))
@@ -63,16 +68,16 @@ class FiguresFragmentNode(template.Node):
 @register.tag
 def figures_fragment(parser, token):
     """A part of a page drawn from the registry's figures, cached as rendered HTML until a
-    registry write, the next day, or a change of any value named (the page's path and query,
-    what the user's role and district show):
+    registry write, the next day, or a change of the user's scope (the role that decides
+    access, the district) or of any value named (the page's path, its filters):
 
-        {% figures_fragment request.get_full_path user.role user.district_id %}
+        {% figures_fragment "dashboard" request.path query_string %}
         ...
         {% endfigures_fragment %}
 
     It shares the figures cache's rules: stale never, and with the cache down the block is
     rendered as if nothing were cached. Nothing in it may depend on anything else of the
-    request (no CSRF token, no messages)."""
+    request or the user (no CSRF token, no messages, no name)."""
     parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endfigures_fragment",))
     parser.delete_first_token()

@@ -12,9 +12,12 @@ own build-and-check steps, uniqueness against what was loaded), and the database
 cannot be broken by the values those steps build, so the writes add no error of their own. The
 one error only the writes could give is a record changed by someone else between the preview
 and the import; the import reports it (“dữ liệu vừa bị thay đổi cùng lúc…”) and saves nothing,
-as a preview rolled back could not have foreseen either. Stopping there saves the preview the
-writes, about half the time of an import (tests/products/test_import_preview.py compares a
-preview's report with the import's on a varied file, refused rows included).
+as a preview rolled back could not have foreseen either. The import locks the products it reads
+until it commits, and every other writer of a product's history locks the product too
+(products.services.history), so the two take turns rather than overwrite each other. Stopping
+there saves the preview the writes, about half the time of an import
+(tests/products/test_import_preview.py compares a preview's report with the import's on a
+varied file, refused rows included).
 """
 
 from django.db import transaction
@@ -76,7 +79,7 @@ def run_import(*, name: str, content: bytes, user, dry_run: bool,
     # History names the importing account; the command's system actor is none.
     applier = Applier(user, report, history_user=user if user.pk else None, progress=reporter)
     with transaction.atomic():
-        applier.apply(valid)
+        applier.apply(valid, lock=not dry_run)
         if report.ok and not dry_run:
             applier.write()
         if dry_run or not report.ok:

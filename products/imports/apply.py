@@ -9,7 +9,7 @@ writes it all in bulk: the number of queries does not grow with the rows.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from ocop_portal.archive import archived_message
@@ -35,12 +35,17 @@ from products.imports.writes import Writes, clean_in_memory
 from products.models import (
     QD_148_EFFECTIVE,
     STAGE_ORDER,
+    Certificate,
     CycleOutcome,
+    CycleParticipation,
     CycleStage,
     Evaluation,
     EvaluationKind,
     EvaluationLevel,
+    Product,
+    QualityCertification,
     Standard,
+    Traceability,
 )
 from products.services import (
     evaluation_build,
@@ -60,6 +65,12 @@ from subjects.services import SubjectFields, subject_build
 # Template v1 has no column for the traceability system; the record says where it came from.
 TRACEABILITY_SYSTEM = "Chưa ghi rõ hệ thống (khai báo qua nhập Excel)"
 
+
+WRITTEN_TABLES = [model._meta.db_table for model in (
+    Subject, Product, Evaluation, Certificate, CycleParticipation, QualityCertification,
+    Traceability)]
+
+
 class Applier:
     """Applies the rows of one import for one user and reports, row by row, what changes."""
 
@@ -72,13 +83,14 @@ class Applier:
         self.writes = Writes(history_user)
         self._new_evaluations: list[tuple[RowResult, int, Evaluation]] = []
 
-    def apply(self, rows: list[RowData]):
-        """Apply every row in memory, reporting what each does or why it is refused."""
+    def apply(self, rows: list[RowData], *, lock: bool = False):
+        """Apply every row in memory, reporting what each does or why it is refused; with
+        `lock` (an import, not its preview) the products read stay locked until it commits."""
         # Rows are applied in the file's order: the first row of a producer or a product
         # creates it with that row's details. Kinds, supersession and the current certificate
         # are derived from the whole history, so the order of decisions does not matter.
         self._traceability_start = self._earliest_traceability(rows)
-        self.loaded = Loaded(rows, self.writes)
+        self.loaded = Loaded(rows, self.writes, lock=lock)
         for data in rows:
             self._apply_one(data)
             if self.progress is not None:
@@ -89,6 +101,9 @@ class Applier:
         """Write what the rows did (called only when none was refused)."""
         try:
             self.writes.flush()
+            # The foreign keys are checked at commit, outside this report: checked here, a row
+            # pointing at a record deleted meanwhile is reported instead of failing the batch.
+            connection.check_constraints(table_names=WRITTEN_TABLES)
         except IntegrityError:
             self.report.error("dữ liệu vừa bị thay đổi cùng lúc bởi người khác; hãy nhập lại "
                               "tệp.")

@@ -67,7 +67,8 @@ class ProductRecords:
 class Loaded:
     """The index of producers and products an import's rows look up."""
 
-    def __init__(self, rows: list[RowData], writes: Writes):
+    def __init__(self, rows: list[RowData], writes: Writes, *, lock: bool = False):
+        self.lock = lock
         self.subject_by_number: dict[str, Subject] = {}
         self.subject_by_name: dict[tuple[int, str], Subject] = {}
         self.products: dict[tuple, ProductRecords] = {}
@@ -86,8 +87,15 @@ class Loaded:
 
     def _load_products(self, subjects: dict, names: set[str], writes: Writes) -> None:
         by_pk = {}
-        for product in (Product.all_objects.filter(subject_id__in=subjects, name_key__in=names)
-                        .select_related("group__parent", "district", "commune").order_by()):
+        products = Product.all_objects.filter(subject_id__in=subjects, name_key__in=names)
+        if self.lock:
+            # Locked until the import commits, before their records are read: an officer's
+            # change to one of them (products.services.history locks the product too) waits
+            # for the import and derives from its result, and the import never writes over a
+            # change it did not read.
+            products = products.select_for_update(of=("self",))
+        for product in (products.select_related("group__parent", "district", "commune")
+                        .order_by("pk")):
             product.subject = subjects[product.subject_id]
             writes.loaded(product)
             if product.is_archived:

@@ -131,7 +131,10 @@ def history_write(product: Product, changes: HistoryChanges, user) -> None:
 
 def product_refresh_history(product: Product, today: dt.date | None = None, user=None) -> None:
     """Derive the product's kinds, certificates and cycle outcomes again (history_derive) and
-    save what changed."""
+    save what changed. The product's row is locked first, so that two writers of one product's
+    history (two officers, or an officer and an Excel import) take turns: each derives from
+    what the other committed, never from what it read before."""
+    Product.all_objects.select_for_update().filter(pk=product.pk).exists()
     changes = history_derive(
         product, evaluations=list(product.evaluations.order_by("pk")),
         certificates=list(product.certificates.order_by("pk")),

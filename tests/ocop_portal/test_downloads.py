@@ -16,6 +16,7 @@ from ocop_portal import downloads, jobs, progress
 from ocop_portal.celery import app as celery_app
 from ocop_portal.models import Download, Job
 from products.models import Product
+from targets.models import MonthlyReport, ReportStatus
 from tests.factories import ProductFactory, SubjectFactory, recognise
 from tests.ocop_portal.drills import celery_publishing_to
 
@@ -180,9 +181,22 @@ def test_a_second_delivery_keeps_the_first_file(ask, registry, province_staff, l
     download = ask(_client(province_staff), "/products/export.xlsx")
     download.refresh_from_db()
     first = download.file.name
-    downloads.download_build(download.pk)
+    # A second delivery that started before the first one finished built its own file too;
+    # when it comes to store it, it finds the first one's and keeps that.
+    assert downloads._store(download.pk, io.BytesIO(b"x"), rows=1).file.name == first
+    download.refresh_from_db()
+    assert (download.file.name, download.rows, download.status) == (first, 4, "done")
+    downloads.download_build(download.pk)  # delivered once more, after it is done: nothing
     download.refresh_from_db()
     assert download.file.name == first
+    assert Download.objects.count() == 1
+
+
+def test_asking_twice_while_it_is_made_is_one_download(registry, province_staff, long_lists):
+    client = _client(province_staff)
+    client.post("/downloads/new/products/")  # no broker in tests: each runs at commit...
+    Download.objects.update(status=Download.Status.QUEUED)  # ...so say the first still waits
+    client.post("/downloads/new/products/")
     assert Download.objects.count() == 1
 
 
@@ -244,3 +258,24 @@ def test_the_build_reads_the_rows_in_a_fixed_number_of_queries(
                                     filename="Sản phẩm.xlsx", rows=33)
     with django_assert_max_num_queries(len(few.captured_queries)):
         downloads.download_build(again.pk)
+
+
+@pytest.mark.parametrize("kind", ["download", "report"])
+def test_a_job_given_up_fails_its_record_instead_of_running_for_ever(province_staff, kind):
+    """A worker killed at the hard time limit never runs the task's failure handling; when
+    requeue_jobs gives the job up, the record says so."""
+    if kind == "download":
+        record = Download.objects.create(user=province_staff, kind="products", title="x",
+                                         filename="x.xlsx", status=Download.Status.RUNNING)
+        task = downloads.BUILD_TASK
+    else:
+        record = MonthlyReport.objects.create(month=dt.date(2024, 5, 1),
+                                              status=ReportStatus.RUNNING)
+        task = "targets.tasks.monthly_report_generate"
+    Job.objects.create(task=task, args=[record.pk], key=jobs.job_key(task, [record.pk]),
+                       status=Job.Status.RUNNING, attempts=jobs.MAX_ATTEMPTS,
+                       started_at=timezone.now() - dt.timedelta(hours=2))
+    assert jobs.requeue_jobs()["given_up"] == 1
+    record.refresh_from_db()
+    assert record.status == "failed"
+    assert "ngừng thử" in record.error

@@ -11,6 +11,7 @@ from ocop_portal.excel import (
     new_workbook,
     table_workbook,
     workbook_bytes,
+    write_table,
     xlsx_response,
 )
 
@@ -76,3 +77,11 @@ def test_a_row_written_out_cannot_be_changed():
     saved = load_workbook(io.BytesIO(workbook_bytes(sheet.parent)))["Danh sách"]
     assert [[cell.value for cell in row] for row in saved.iter_rows()] == [
         ["Tiêu đề", None], ["Dòng 2", "vẫn sửa được"]]
+
+
+def test_a_second_table_cannot_change_the_widths_already_written():
+    sheet = new_workbook().create_sheet("Tổng hợp")
+    write_table(sheet, [Column("A", 10), Column("B", 12)], [["x", "y"], ["z", "t"]])
+    write_table(sheet, [Column("A", 10), Column("B", 12)], [["u", "v"]], start_row=6)
+    with pytest.raises(ValueError, match="Cột B đã ghi ra tệp với độ rộng 12"):
+        write_table(sheet, [Column("A", 10), Column("B", 20)], [["u", "v"]], start_row=10)

@@ -137,7 +137,7 @@ def test_the_query_count_does_not_grow_with_the_rows(province_staff, dry_run):
     _, of_large = _run(large, province_staff, dry_run=dry_run)
 
     assert of_small.bulk == of_large.bulk, (of_small.sql, of_large.sql)
-    assert of_large.bulk <= 40
+    assert of_large.bulk <= 50  # with the foreign-key check of the written tables (SQLite)
     if connection.vendor == "postgresql":  # one statement a bulk write, whatever the rows
         assert of_small.raw == of_large.raw
 
@@ -257,7 +257,8 @@ def test_the_check_and_the_import_write_their_progress(district_officer):
     import_batch_check(batch.pk)
 
     checked = progress.read(progress_name(batch.pk))
-    assert (checked.done, checked.total, checked.stage) == (12, 12, "Đang đối chiếu với dữ liệu đã có")
+    assert (checked.done, checked.total, checked.stage) == (
+        12, 12, "Đang đối chiếu với dữ liệu đã có")
     assert checked.percent == 100
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.IMPORTING)
 
