@@ -85,3 +85,4 @@ def test_a_second_table_cannot_change_the_widths_already_written():
     write_table(sheet, [Column("A", 10), Column("B", 12)], [["u", "v"]], start_row=6)
     with pytest.raises(ValueError, match="Cột B đã ghi ra tệp với độ rộng 12"):
         write_table(sheet, [Column("A", 10), Column("B", 20)], [["u", "v"]], start_row=10)
+    workbook_bytes(sheet.parent)  # closed, as every workbook must be (its rows are streams)
