@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "products",
     "communications",
     "targets",
+    "catalogue",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -38,4 +38,7 @@ urlpatterns = [
     path("communications/calendar/", targets_views.media_calendar, name="media_calendar"),
     path("communications/", include("communications.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
+    # The public pages (no login): the catalogue and the certificate check.
+    path("", include("catalogue.urls")),
 ]

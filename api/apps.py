@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """The REST API under /api/v1/, scoped like the pages."""
+
+    name = "api"
+    verbose_name = "API"
