@@ -10,12 +10,16 @@ computed as if nothing were cached: a page never fails for the cache's sake.
 """
 
 import datetime as dt
+import functools
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -74,6 +78,26 @@ def retire_version() -> None:
     _retire()
 
 
+# The portal's own code and templates, whose change makes what was cached another shape (a
+# figure's class, a page's HTML): the release is part of every key, so a deploy starts afresh.
+_RELEASE_DIRS = ("ocop_portal", "products", "subjects", "communications", "targets", "catalogue",
+                 "api", "templates")
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the names, sizes and times of the code and templates this process runs."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for folder in _RELEASE_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html") and path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}"
+                              .encode())
+    return digest.hexdigest()[:12]
+
+
 def cached(name: str, build: Callable[[], T], *, year: int, today: dt.date,
            district_code: str | None = None) -> T:
     """`build()`'s value for these arguments, from the cache when the registry has not changed
@@ -82,8 +106,8 @@ def cached(name: str, build: Callable[[], T], *, year: int, today: dt.date,
     if _writes_pending():
         return build()
     try:
-        key = (f"figures:{connection.settings_dict['NAME']}:{registry_version()}:{name}:{year}:"
-               f"{today.isoformat()}:{district_code or '-'}")
+        key = (f"figures:{connection.settings_dict['NAME']}:{release()}:{registry_version()}:"
+               f"{name}:{year}:{today.isoformat()}:{district_code or '-'}")
         value = cache.get(key)
     except Exception:
         logger.warning("Bộ nhớ đệm không hoạt động; tính số liệu trực tiếp", exc_info=True)

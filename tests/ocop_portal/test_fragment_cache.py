@@ -3,6 +3,8 @@ registry write, never shared between users the page shows differently, and never
 when the cache is down."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -98,3 +100,19 @@ def test_with_the_cache_down_the_dashboard_still_answers(province_staff, setting
                                    "LOCATION": "redis://127.0.0.1:1/0",
                                    "OPTIONS": {"socket_connect_timeout": 0.2}}}
     assert 'data-indicator="new_products_3star"' in _html(province_staff)
+
+
+def test_a_deploy_that_changes_a_template_starts_afresh(settings):
+    """A page's cached HTML belongs to the templates that drew it: a release with another
+    template (or other code) reads none of it, even before the next registry write."""
+    template = Path(settings.BASE_DIR) / "templates" / "targets" / "dashboard.html"
+    before = figures_cache.release()
+    stat = template.stat()
+    try:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        figures_cache.release.cache_clear()
+        assert figures_cache.release() != before
+    finally:
+        os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        figures_cache.release.cache_clear()
+    assert figures_cache.release() == before
