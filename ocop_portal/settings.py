@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "targets",
     "catalogue",
     "api",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -345,3 +348,50 @@ PROVINCE_CODE = "06"
 
 # django-filter: an empty choice in a list filter reads "Tất cả" (all), not "---------".
 FILTERS_EMPTY_CHOICE_LABEL = "Tất cả"
+
+# The REST API (api/): session or personal token, the portal's own scopes, pages of 50, the lists'
+# django-filter filters, throttled per user and per address, errors in Vietnamese.
+API_THROTTLE_RATES = {
+    "user": "1200/hour",
+    "anon": "60/hour",
+    # Asking for a token checks a password: slower still (django-axes locks the account too).
+    "token_create": "10/minute",
+}
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.portal_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API Cổng OCOP Bắc Kạn",
+    "DESCRIPTION": ("Sản phẩm, chủ thể, đánh giá và giấy chứng nhận, tin bài và số liệu chỉ tiêu "
+                    "của Chương trình OCOP tỉnh Bắc Kạn, trong phạm vi của từng vai trò."),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationKindEnum": "products.models.EvaluationKind",
+        "MediaKindEnum": "communications.models.MediaKind",
+    },
+}
+
+# The public pages (catalogue, certificate check): requests per client address, "count/period"
+# with the period s, m or h; past it a 429 page (catalogue.throttle).
+CATALOGUE_RATE = env.str("CATALOGUE_RATE", default="60/m")
+VERIFY_RATE = env.str("VERIFY_RATE", default="30/m")

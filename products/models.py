@@ -2,6 +2,7 @@
 quality certifications and traceability."""
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -338,6 +339,11 @@ class CertificateQuerySet(models.QuerySet):
                            overlaps(None, "ended_on", start, end))
 
 
+def new_verify_token() -> str:
+    """An unguessable key for a certificate's public check page (22 URL-safe characters)."""
+    return secrets.token_urlsafe(16)
+
+
 class Certificate(models.Model):
     """The OCOP certificate that a 3 to 5-star recognition grants, valid 36 months."""
 
@@ -358,6 +364,10 @@ class Certificate(models.Model):
     revocation_reason = models.TextField(
         "Lý do thu hồi", blank=True, max_length=TEXT_MAX_LENGTH,
         validators=[MaxCharactersValidator("Lý do thu hồi")])
+    # The key of the public check page /verify/<token>/ that the printed QR code points to:
+    # never the primary key, which anyone could count through.
+    verify_token = models.CharField("Mã tra cứu", max_length=43, unique=True, editable=False,
+                                    default=new_verify_token)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 

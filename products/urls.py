@@ -1,5 +1,6 @@
 from django.urls import path
 
+from catalogue import views as catalogue_views
 from products import import_views, views
 
 app_name = "products"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.product_detail, name="detail"),
     path("<int:pk>/edit/", views.product_update, name="update"),
     path("<int:pk>/photo/", views.product_photo, name="photo"),
+    path("<int:pk>/label/", catalogue_views.product_label, name="label"),
     path("<int:pk>/archive/", views.product_archive, name="archive"),
     path("<int:pk>/restore/", views.product_restore, name="restore"),
     path("<int:pk>/evaluations/new/", views.evaluation_create, name="evaluation_create"),

@@ -13,9 +13,9 @@ class SubjectForm(PortalFormMixin, forms.ModelForm):
         fields = [
             "name", "subject_type", "registration_number", "registration_date",
             "legal_representative", "representative_position", "phone", "email", "website",
-            "district", "commune", "address", "founded_year", "first_year_in_programme",
-            "members_count", "workers_total", "workers_local", "female_led", "ethnic_minority",
-            "main_markets", "note",
+            "district", "commune", "address", "contact_public", "founded_year",
+            "first_year_in_programme", "members_count", "workers_total", "workers_local",
+            "female_led", "ethnic_minority", "main_markets", "note",
         ]
         widgets = {"main_markets": forms.Textarea(attrs={"rows": 2}),
                    "note": forms.Textarea(attrs={"rows": 2})}

@@ -51,6 +51,10 @@ class Subject(CommuneInDistrictMixin, Archivable):
     email = models.EmailField("Thư điện tử", blank=True)
     website = WebURLField("Trang web", blank=True)
     address = models.CharField("Địa chỉ (thôn, bản, tổ)", max_length=255, blank=True)
+    # The public catalogue shows the representative, phone and address only when this is ticked.
+    contact_public = models.BooleanField(
+        "Công khai thông tin liên hệ", default=False,
+        help_text="Cho phép trang công khai hiện người đại diện, điện thoại và địa chỉ.")
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subjects",
                                  verbose_name="Huyện/Thành phố")
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="subjects",

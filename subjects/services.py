@@ -34,6 +34,7 @@ class SubjectFields:
     email: str = ""
     website: str = ""
     address: str = ""
+    contact_public: bool = False
     founded_year: int | None = None
     first_year_in_programme: int | None = None
     members_count: int | None = None
