@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -248,6 +249,8 @@ class TokenCreateView(PortalApiMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AnyoneMayPost]
     throttle_classes = [TokenCreateThrottle]
+    # A form post as well as JSON: `curl -d username=… -d password=…` is how most systems ask.
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     @extend_schema(summary="Lấy mã truy cập cá nhân", request=serializers.TokenRequestSerializer,
                    responses={201: serializers.TokenSerializer}, auth=[])

@@ -35,6 +35,13 @@ def test_token_for_username_and_password_works_and_is_stored_hashed(district_off
     assert bearer.get("/api/v1/products/").status_code == 200
 
 
+def test_a_form_post_gets_a_token_too(district_officer):
+    response = Client().post("/api/v1/auth/token/", {"username": "can_bo_cho_don",
+                                                     "password": PASSWORD})
+    assert response.status_code == 201
+    assert ApiToken.objects.filter(user=district_officer).count() == 1
+
+
 def test_several_tokens_per_user(district_officer):
     assert _ask("can_bo_cho_don", PASSWORD).status_code == 201
     assert _ask("can_bo_cho_don", PASSWORD).status_code == 201
