@@ -8,6 +8,7 @@ catalogue at once. They read nothing of the request but its filters, so no cooki
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -28,6 +29,15 @@ from products.selectors import product_get_for_user
 
 PAGE_SIZE = 24
 
+
+
+def verify_url(request, token: str) -> str:
+    """The check page's address a QR code carries: under PUBLIC_BASE_URL when set (labels are
+    often printed from an office machine that reaches the portal by an internal name), else the
+    address the request came in on."""
+    path = reverse("catalogue:verify", args=[token])
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 def _cached_page(name: str, today: dt.date, build) -> HttpResponse:
     key = hashlib.sha256(name.encode()).hexdigest()
@@ -114,7 +124,7 @@ def _qr_download(request, token, render, content_type: str, extension: str):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     product_get_for_user(request.user, certificate.product_id)
-    url = request.build_absolute_uri(reverse("catalogue:verify", args=[token]))
+    url = verify_url(request, token)
     response = HttpResponse(render(url), content_type=content_type)
     filename = f"qr-gcn-{certificate.number or certificate.pk}.{extension}"
     filename = "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in filename)
@@ -146,7 +156,7 @@ def product_label(request, pk):
         certificate = product.current_certificate
     if certificate is None:
         raise Http404("Sản phẩm chưa có giấy chứng nhận OCOP.")
-    url = request.build_absolute_uri(reverse("catalogue:verify", args=[certificate.verify_token]))
+    url = verify_url(request, certificate.verify_token)
     return render(request, "catalogue/product_label.html", {
         "product": product, "certificate": certificate, "verify_url": url,
         "qr_svg": mark_safe(qr_inline_svg(url)),  # noqa: S308 - segno's own markup, no input in it

@@ -395,3 +395,7 @@ SPECTACULAR_SETTINGS = {
 # with the period s, m or h; past it a 429 page (catalogue.throttle).
 CATALOGUE_RATE = env.str("CATALOGUE_RATE", default="60/m")
 VERIFY_RATE = env.str("VERIFY_RATE", default="30/m")
+
+# The public address printed in the certificates' QR codes (https://ocop.backan.gov.vn); empty:
+# the address the request came in on.
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="")

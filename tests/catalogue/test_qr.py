@@ -74,3 +74,15 @@ def test_label_follows_the_product_scope(make_product, other_district_officer):
     assert client.get(f"/products/{product.pk}/label/").status_code == 302
     client.force_login(other_district_officer)
     assert client.get(f"/products/{product.pk}/label/").status_code == 404
+
+
+@pytest.mark.skipif(shutil.which("zbarimg") is None, reason="zbarimg (zbar-tools) is missing")
+def test_the_qr_carries_the_public_address_when_one_is_set(make_product, staff_client,
+                                                           tmp_path, settings):
+    settings.PUBLIC_BASE_URL = "https://ocop.backan.gov.vn/"
+    certificate = make_product("Miến dong Tài Hoan").current_certificate
+    png = tmp_path / "qr.png"
+    png.write_bytes(staff_client.get(f"/verify/{certificate.verify_token}/qr.png").content)
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(png)], capture_output=True,  # noqa: S603,S607
+                             text=True, check=True).stdout.strip()
+    assert decoded == f"https://ocop.backan.gov.vn/verify/{certificate.verify_token}/"
