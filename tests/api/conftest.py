@@ -1,7 +1,8 @@
 """Records of two districts and API clients for the personas."""
 
+import uuid
+
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from api.services import api_token_create
@@ -15,11 +16,12 @@ WRITERS_OF_CHO_DON = ["district_officer", "province_staff", "admin_user"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Each test starts with empty request counts (they live in the cache)."""
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_throttles(settings):
+    """Each test starts with no request counted (the counts live in the cache): a cache of its
+    own, in memory. Clearing the shared one instead would wipe what the tests running beside
+    it in other processes keep there (CI's Redis is one for all of them)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import datetime as dt
+import uuid
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.cache import cache
 from django.utils import timezone
 
 from ocop_portal.figures_cache import retire_version
@@ -12,12 +12,13 @@ from tests.factories import ProductFactory, SubjectFactory, district, office_use
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters():
-    """Each test starts with no request counted against its address (nor leaves any)."""
-    cache.clear()
+def _fresh_throttle_counters(settings):
+    """Each test starts with no request counted (the counts live in the cache): a cache of its
+    own, in memory. Clearing the shared one instead would wipe what the tests running beside
+    it in other processes keep there (CI's Redis is one for all of them)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
     retire_version()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
