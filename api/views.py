@@ -29,8 +29,7 @@ from products.forms import EvaluationForm, ProductForm
 from products.models import Evaluation
 from subjects import selectors as subject_selectors
 from subjects.filters import SubjectFilter, filtered_subjects
-from targets.selectors import indicator_progress, indicator_report_data
-from targets.selectors.cycle import progress_outlook
+from targets.selectors.cycle import indicator_report
 
 LIST_PARAMETERS = [
     OpenApiParameter("sort", str, description="Cột sắp xếp; `-cột` để xếp giảm dần."),
@@ -226,14 +225,10 @@ class FiguresView(PortalApiMixin, APIView):
         query = serializers.FiguresQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year, code = query.validated_data["year"], query.validated_data.get("district")
-        also = None
-        if code:
-            also = District.objects.filter(code=code).first()
-            if also is None:
-                raise NotFound(f"Không có huyện mã {code}.")
-        progress = indicator_progress(year=year, also_district=also)
-        return Response(indicator_report_data(progress, district_code=code,
-                                              outlook=progress_outlook(progress)))
+        try:
+            return Response(indicator_report(year=year, district_code=code))
+        except District.DoesNotExist:
+            raise NotFound(f"Không có huyện mã {code}.") from None
 
 
 class AnyoneMayPost(BasePermission):

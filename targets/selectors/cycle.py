@@ -13,12 +13,22 @@ from products.models import STAGE_DATE_FIELDS, CycleParticipation, CycleStage
 from products.selectors import participations_on
 from targets.indicators import counts_by_district, indicator_records
 from targets.indicators.cycle import FORECAST_CODE, CycleOutlook, cycle_outlook
-from targets.selectors.progress import YearProgress
+from targets.selectors.progress import YearProgress, indicator_progress, indicator_report_data
 
 # A product registered this many days ago without a business plan, or evaluated by a council
 # this many days ago without a decision, is overdue (the cycle's steps take weeks, DOMAIN.md §2).
 PLAN_OVERDUE_DAYS = 60
 DECISION_OVERDUE_DAYS = 45
+
+
+def indicator_report(*, year: int, district_code: str | None = None) -> dict:
+    """The figures of `indicator_report` for a year (DESIGN.md §6), with the cycle's forecast,
+    one district's rows only with `district_code`: the command and the API answer the same.
+    District.DoesNotExist for a code no district has."""
+    also = District.objects.get(code=district_code) if district_code else None
+    progress = indicator_progress(year=year, also_district=also)
+    return indicator_report_data(progress, district_code=district_code,
+                                 outlook=progress_outlook(progress))
 
 
 def progress_outlook(progress: YearProgress) -> CycleOutlook:

@@ -4,8 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ocop_portal.models import District
 from ocop_portal.numbers import percent_text
-from targets.selectors import indicator_progress, indicator_report_data
-from targets.selectors.cycle import progress_outlook
+from targets.selectors.cycle import indicator_report
 
 
 def _cell(value) -> str:
@@ -28,14 +27,10 @@ class Command(BaseCommand):
     def handle(self, *args, year, format, district, **options):
         if not 2000 <= year <= 2100:
             raise CommandError(f"Năm {year} không hợp lệ.")
-        also = None
-        if district:
-            also = District.objects.filter(code=district).first()
-            if also is None:
-                raise CommandError(f"Không có huyện mã {district}.")
-        progress = indicator_progress(year=year, also_district=also)
-        data = indicator_report_data(progress, district_code=district,
-                                     outlook=progress_outlook(progress))
+        try:
+            data = indicator_report(year=year, district_code=district)
+        except District.DoesNotExist:
+            raise CommandError(f"Không có huyện mã {district}.") from None
         if format == "json":
             self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
             return
