@@ -4,6 +4,8 @@ The personas of STYLE.md: province staff, a district officer of Chợ Đồn (06
 (066), a leader, an administrator, and an anonymous visitor.
 """
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -61,6 +63,15 @@ def load_reference_data():
     administrative_units_load()
     product_groups_load()
     plan_180_load()
+
+
+@pytest.fixture
+def cache_of_its_own(settings):
+    """A cache in memory for this test alone, for tests that count in the cache (throttles):
+    clearing the shared one instead would wipe what the tests running beside it in other
+    processes keep there (CI's Redis is one for all of them)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
 
 
 @pytest.fixture

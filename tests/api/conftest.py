@@ -1,7 +1,5 @@
 """Records of two districts and API clients for the personas."""
 
-import uuid
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -16,12 +14,8 @@ WRITERS_OF_CHO_DON = ["district_officer", "province_staff", "admin_user"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles(settings):
-    """Each test starts with no request counted (the counts live in the cache): a cache of its
-    own, in memory. Clearing the shared one instead would wipe what the tests running beside
-    it in other processes keep there (CI's Redis is one for all of them)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+def _fresh_throttles(cache_of_its_own):
+    """Each test starts with no request counted (the counts live in the cache)."""
 
 
 @pytest.fixture

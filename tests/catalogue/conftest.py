@@ -1,5 +1,4 @@
 import datetime as dt
-import uuid
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -12,12 +11,8 @@ from tests.factories import ProductFactory, SubjectFactory, district, office_use
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_counters(settings):
-    """Each test starts with no request counted (the counts live in the cache): a cache of its
-    own, in memory. Clearing the shared one instead would wipe what the tests running beside
-    it in other processes keep there (CI's Redis is one for all of them)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"test-{uuid.uuid4().hex}"}}
+def _fresh_throttle_counters(cache_of_its_own):
+    """Each test starts with no request counted (the counts live in the cache)."""
     retire_version()
 
 
