@@ -184,6 +184,7 @@ class Builder:
     def __init__(self, counts: Counts, seed: int):
         from communications.models import Outlet
         from ocop_portal.models import Commune
+        from ocop_portal.units import DISTRICTS_END
         from products.models import (
             Certificate,
             CriteriaVersion,
@@ -199,7 +200,9 @@ class Builder:
         from django.utils import timezone
 
         self.today = timezone.localdate()
-        self.communes = list(Commune.objects.select_related("district").order_by("code"))
+        # The 2020-2025 layout, which the data set's dates (2019-2025) fall in.
+        self.communes = list(Commune.objects.valid_on(DISTRICTS_END).select_related("district")
+                             .order_by("code"))
         self.districts = sorted({c.district for c in self.communes}, key=lambda d: d.code)
         groups = list(ProductGroup.objects.all())
         self.groups_148 = [g for g in groups if g.criteria_version == CriteriaVersion.QD_148_2023]

@@ -10,10 +10,12 @@ ROWS = 5000
 
 def rows(seed: int = 2024, count: int = ROWS) -> list[dict]:
     from ocop_portal.models import Commune
+    from ocop_portal.units import DISTRICTS_END
     from products.models import CriteriaVersion, ProductGroup
 
     rng = random.Random(seed)
-    communes = list(Commune.objects.select_related("district").order_by("code"))
+    communes = list(Commune.objects.valid_on(DISTRICTS_END).select_related("district")
+                    .order_by("code"))
     groups = list(ProductGroup.objects.filter(criteria_version=CriteriaVersion.QD_148_2023,
                                               parent__isnull=True).values_list("name", flat=True))
     result = []

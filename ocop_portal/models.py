@@ -64,22 +64,47 @@ class UnitKind(models.TextChoices):
     COMMUNE = "xa", "Xã"
 
 
+class UnitQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """The units in existence on `day`."""
+        return self.filter(valid_from__lte=day).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    def valid_during(self, start, end):
+        """The units in existence at some time from `start` to `end`."""
+        return self.filter(valid_from__lte=end).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+
+
 class AdministrativeUnit(models.Model):
-    """An administrative unit with its official (GSO) code, valid for a span of dates.
+    """An administrative unit with its official (GSO) code, valid for a span of dates: a unit
+    is its code *and* its period, since codes were reused (01960 was xã Lãng Ngâm until
+    31/01/2020 and xã Hiệp Lực from 01/02/2020; most codes of Thái Nguyên's communes from
+    01/07/2025 are those of Bắc Kạn units they absorbed). How units followed one another is
+    in UnitSuccession; ocop_portal.units reads both.
 
     Units are never deleted: Bắc Kạn's districts ceased on 01/07/2025, but records dated before
     keep pointing at the units as they were.
     """
 
-    code = models.CharField("Mã", max_length=5, unique=True)
+    code = models.CharField("Mã", max_length=5)
     name = models.CharField("Tên", max_length=100)
     kind = models.CharField("Loại", max_length=10, choices=UnitKind.choices)
     valid_from = models.DateField("Hiệu lực từ")
     valid_to = models.DateField("Hiệu lực đến", null=True, blank=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         abstract = True
-        ordering = ["code"]
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"],
+                                    name="%(app_label)s_%(class)s_code_once_per_period"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True)
+                                   | Q(valid_to__gte=models.F("valid_from")),
+                                   name="%(app_label)s_%(class)s_period_in_order"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.name}"
@@ -87,6 +112,21 @@ class AdministrativeUnit(models.Model):
     @property
     def full_name(self):
         return str(self)
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def is_valid_during(self, start, end) -> bool:
+        return self.valid_from <= end and (self.valid_to is None or start <= self.valid_to)
+
+    @property
+    def period_text(self) -> str:
+        """"từ 01/07/2025", "đến 31/01/2020" or "01/02/2020 – 30/06/2025"."""
+        if self.valid_to is None:
+            return f"từ {self.valid_from:%d/%m/%Y}"
+        if self.valid_from.year < 2000:
+            return f"đến {self.valid_to:%d/%m/%Y}"
+        return f"{self.valid_from:%d/%m/%Y} – {self.valid_to:%d/%m/%Y}"
 
     @property
     def short_name(self):
@@ -116,22 +156,125 @@ class District(AdministrativeUnit):
 
 
 class Commune(AdministrativeUnit):
+    """A commune, ward or township. Bắc Kạn's lay in its districts; Thái Nguyên's from
+    01/07/2025 lie directly in the province (`province`), the district level being abolished,
+    and `district` is then the former district it is counted in for continuity with the plan's
+    districts: the one that gave most of its predecessors (ocop_portal.units.crosswalk_district).
+    """
+
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, related_name="communes", verbose_name="Huyện/Thành phố"
     )
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="communes",
+        verbose_name="Tỉnh (đơn vị không thuộc huyện)",
+        help_text="Chỉ với xã, phường trực thuộc tỉnh từ 01/07/2025; huyện khi đó là huyện cũ "
+                  "mà xã được tính vào.")
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = "Xã/Phường/Thị trấn"
         verbose_name_plural = "Xã/Phường/Thị trấn"
 
+    @property
+    def outside_districts(self) -> bool:
+        """A unit directly under its province (Thái Nguyên's, from 01/07/2025)."""
+        return self.province_id is not None
+
+    @property
+    def place_name(self) -> str:
+        """"Xã Đồng Thắng, huyện Chợ Đồn"; "Xã Phủ Thông, tỉnh Thái Nguyên"."""
+        above = self.province if self.outside_districts else self.district
+        return f"{self}, {above.get_kind_display().lower()} {above.name}"
+
+
+class SuccessionKind(models.TextChoices):
+    MERGED = "merged_whole", "hợp nhất"
+    MERGED_INTO = "merged_into", "sáp nhập vào đơn vị khác"
+    SPLIT = "split_part", "chia một phần"
+    CODE_CHANGED = "code_changed", "đổi mã"
+    REORGANISED = "reorganised", "chuyển thành đơn vị mới"
+
+
+class UnitSuccession(models.Model):
+    """A commune followed by another on a date: merged into it (with others, or into a unit
+    that went on), split between several (one record for each part), its code changed, or
+    turned into a new unit (01/07/2025). A unit that went on enlarged has no record: it is the
+    same unit."""
+
+    predecessor = models.ForeignKey(Commune, on_delete=models.PROTECT,
+                                    related_name="successions", verbose_name="Đơn vị trước")
+    successor = models.ForeignKey(Commune, on_delete=models.PROTECT,
+                                  related_name="precessions", verbose_name="Đơn vị sau")
+    kind = models.CharField("Hình thức", max_length=20, choices=SuccessionKind.choices)
+    on = models.DateField("Từ ngày")
+    basis = models.CharField("Căn cứ", max_length=200)
+    confidence = models.CharField("Độ tin cậy của nguồn", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "Sắp xếp đơn vị hành chính"
+        verbose_name_plural = "Sắp xếp đơn vị hành chính"
+        ordering = ["on", "predecessor__code", "successor__code"]
+        constraints = [models.UniqueConstraint(fields=["predecessor", "successor"],
+                                               name="unit_succession_once")]
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor} ({self.on:%d/%m/%Y})"
+
 
 class CommuneInDistrictMixin:
-    """For records with a `district` and an optional `commune`: the commune must lie in it."""
+    """For records with a `district` and an optional `commune`: the commune must lie in it (a
+    commune of Thái Nguyên from 01/07/2025, in the former district it is counted in), and must
+    have existed on the record's date (`unit_span`). A record keeps the unit it was entered
+    with; the check runs when the record is new or its commune or date changes, so that an old
+    record stays editable after its commune has merged."""
+
+    # The days a unit must have existed on, when the caller knows better than the record (the
+    # import: the row's decision date); a tuple (start, end), not saved.
+    unit_dated: tuple | None = None
+    UNIT_DATE_FIELDS: tuple[str, ...] = ()
+
+    def unit_span(self):
+        """The days the record's unit must have existed on (at some time between the two)."""
+        raise NotImplementedError
 
     def clean(self):
         super().clean()
-        if self.commune_id and self.district_id and self.commune.district_id != self.district_id:
-            raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
+        if not self.commune_id or not self.district_id:
+            return
+        from ocop_portal import units  # units reads these models
+
+        if self.commune.district_id != self.district_id:
+            if not self.commune.outside_districts:
+                raise ValidationError({"commune": f"{self.commune} không thuộc {self.district}."})
+            if self.district_id not in units.former_districts(self.commune):
+                raise ValidationError({"commune": (
+                    f"{self.commune.place_name} không có đơn vị cũ nào thuộc {self.district}; "
+                    f"xã này được tính cho {self.commune.district} (cũ).")})
+        if self._unit_to_check():
+            message = units.refusal(self.commune, *self.unit_span())
+            if message:
+                raise ValidationError({"commune": message})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        record._unit_loaded = record._unit_values()
+        return record
+
+    def _unit_values(self) -> tuple | None:
+        """The commune and date as read; None when a read deferred one of them."""
+        fields = ("commune_id", *self.UNIT_DATE_FIELDS)
+        if any(f not in self.__dict__ for f in fields):
+            return None
+        return tuple(self.__dict__[f] for f in fields)
+
+    def _unit_to_check(self) -> bool:
+        """A new record, or one whose commune or date changed since it was read (no query:
+        the values read are kept by from_db)."""
+        if self.unit_dated is not None or self.pk is None:
+            return True
+        loaded = getattr(self, "_unit_loaded", None)
+        return loaded is None or loaded != self._unit_values()
 
 
 class Role(models.TextChoices):

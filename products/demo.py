@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ocop_portal.demo import ensure_demo_asked_for
 from ocop_portal.models import Commune, District
+from ocop_portal.units import DISTRICTS_END
 from products.models import CriteriaVersion, CycleStage, EvaluationKind, ProductGroup, Standard
 from products.services import (
     evaluation_record,
@@ -241,13 +242,15 @@ def demo_registry_create(actor) -> dict:
             SUBJECTS, start=1):
         subjects[key] = subject_create(user=actor, is_demo=True, fields=SubjectFields(
             name=name, subject_type=kind, district=District.objects.get(code=district),
-            commune=Commune.objects.get(code=commune), first_year_in_programme=year,
+            commune=Commune.objects.valid_on(DISTRICTS_END).get(code=commune),
+            first_year_in_programme=year,
             legal_representative=representative, representative_position="Giám đốc",
             phone=f"0209 3{number:06d}",
         ))
     products = {}
     for subject_key, name, group, commune_code, year, evaluations in PRODUCTS:
-        commune = Commune.objects.select_related("district").get(code=commune_code)
+        commune = Commune.objects.valid_on(DISTRICTS_END).select_related("district").get(
+            code=commune_code)
         product = product_create(
             user=actor, is_demo=True, name=name, subject=subjects[subject_key],
             group=_group(group), district=commune.district, commune=commune,

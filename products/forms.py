@@ -3,7 +3,6 @@
 from django import forms
 from django.utils import timezone
 
-from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
     FIRST_PROGRAMME_YEAR,
     PART_MAXIMA,
@@ -12,8 +11,8 @@ from ocop_portal.domain import (
     STAR_BANDS,
 )
 from ocop_portal.forms import TEXT_MAX_LENGTH, PortalFormMixin
-from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts, scope_to_user
+from ocop_portal.unit_fields import use_commune_field
 from products import rules
 from products.models import (
     OPEN_STAGES,
@@ -91,10 +90,7 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         districts = editable_districts(user)
         self.fields["district"].queryset = districts
-        self.fields["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by(
-                "district__code", vietnamese("name"))
-        self.fields["commune"].label_from_instance = lambda c: f"{c} ({c.district.name})"
+        use_commune_field(self, districts, day_field=None, year_field="first_cycle_year")
         self.fields["subject"].queryset = scope_to_user(
             Subject.objects.filter(district__in=districts), user).select_related("district")
         self.fields["subject"].label_from_instance = lambda s: f"{s.name} – {s.district}"

@@ -14,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.collation import vietnamese
-from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps
+from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps, year_span
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import Archivable, Commune, CommuneInDistrictMixin, District
 from subjects.models import YEAR_VALIDATORS, Subject
@@ -112,8 +112,22 @@ class Product(CommuneInDistrictMixin, Archivable):
                    models.Index(F("district"), vietnamese("name"), F("id"),
                                 name="product_district_list_order")]
 
+    UNIT_DATE_FIELDS = ("first_cycle_year",)
+
     def __str__(self):
         return self.name
+
+    def unit_span(self):
+        """A product takes the commune of its beginning: the year it joined the cycle, else
+        its first decision, else today (a new product without either)."""
+        if self.unit_dated:
+            return self.unit_dated
+        if self.first_cycle_year:
+            return year_span(self.first_cycle_year)
+        first = (self.evaluations.filter(decision_date__isnull=False).order_by("decision_date")
+                 .values_list("decision_date", flat=True).first() if self.pk else None)
+        day = first or timezone.localdate()
+        return day, day
 
 
 class EvaluationKind(models.TextChoices):

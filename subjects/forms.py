@@ -1,9 +1,8 @@
 from django import forms
 
-from ocop_portal.collation import vietnamese
 from ocop_portal.forms import PortalFormMixin
-from ocop_portal.models import Commune
 from ocop_portal.permissions import editable_districts
+from ocop_portal.unit_fields import use_commune_field
 from subjects.models import Linkage, Subject, SupportRecord
 
 
@@ -24,10 +23,8 @@ class SubjectForm(PortalFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         districts = editable_districts(user)
         self.fields["district"].queryset = districts
-        self.fields["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by(
-                "district__code", vietnamese("name"))
-        self.fields["commune"].label_from_instance = lambda c: f"{c} ({c.district.name})"
+        use_commune_field(self, districts, day_field="registration_date",
+                          year_field="first_year_in_programme")
         if districts.count() == 1 and not self.instance.pk:
             self.fields["district"].initial = districts.first()
 

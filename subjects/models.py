@@ -7,10 +7,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from ocop_portal.collation import vietnamese
-from ocop_portal.domain import RECORD_YEAR_RANGE
+from ocop_portal.domain import RECORD_YEAR_RANGE, year_span
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
 from ocop_portal.models import (
     Archivable,
@@ -123,8 +124,22 @@ class Subject(CommuneInDistrictMixin, Archivable):
                    models.Index(F("district"), vietnamese("name"), F("id"),
                                 name="subject_district_list_order")]
 
+    UNIT_DATE_FIELDS = ("registration_date", "first_year_in_programme")
+
     def __str__(self):
         return self.name
+
+    def unit_span(self):
+        """A producer takes the commune of its registration, else of the year it joined the
+        programme, else of today."""
+        if self.unit_dated:
+            return self.unit_dated
+        if self.registration_date:
+            return self.registration_date, self.registration_date
+        if self.first_year_in_programme:
+            return year_span(self.first_year_in_programme)
+        day = timezone.localdate()
+        return day, day
 
 
 class Linkage(models.Model):

@@ -12,6 +12,7 @@ from django.test import Client
 from ocop_portal.celery import app as celery_app
 from ocop_portal.models import Commune, District, Role, User
 from ocop_portal.services import administrative_units_load
+from ocop_portal.units import DISTRICTS_END
 from products.models import ProductGroup
 from products.taxonomy import product_groups_load
 from targets.services import plan_180_load
@@ -93,12 +94,12 @@ def na_ri(reference_data):
 
 @pytest.fixture
 def cho_don_commune(cho_don):
-    return Commune.objects.get(code="02020")  # Thị trấn Bằng Lũng
+    return Commune.objects.valid_on(DISTRICTS_END).get(code="02020")  # Thị trấn Bằng Lũng
 
 
 @pytest.fixture
 def na_ri_commune(na_ri):
-    return Commune.objects.get(code="02146")  # Xã Kim Hỷ
+    return Commune.objects.valid_on(DISTRICTS_END).get(code="02146")  # Xã Kim Hỷ
 
 
 def _user(username, role, district=None):

@@ -8,6 +8,7 @@ import factory
 
 from ocop_portal.models import Commune, District, Role, User
 from ocop_portal.text import name_key, search_key
+from ocop_portal.units import DISTRICTS_END
 from products.models import CriteriaVersion, Product, ProductGroup
 from products.services import evaluation_record
 from subjects.models import Subject, SubjectType
@@ -70,4 +71,5 @@ def recognise(product, stars=3, decision_date=dt.date(2024, 6, 15), *, score=Non
 
 
 def commune_of(district_code):
-    return Commune.objects.filter(district__code=district_code).order_by("code").first()
+    return (Commune.objects.valid_on(DISTRICTS_END).filter(district__code=district_code)
+            .order_by("code").first())

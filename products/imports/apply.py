@@ -165,6 +165,7 @@ class Applier:
                     name=data.subject_name, subject_type=data.subject_type,
                     registration_number=data.registration_number, district=data.district,
                     commune=data.commune, first_year_in_programme=data.first_year))
+                subject.unit_dated = data.unit_span  # the row's date, checked by the row
                 clean_in_memory(subject)
             self.writes.create(subject)
             self.loaded.add_subject(subject)
@@ -203,6 +204,7 @@ class Applier:
                 product = product_build(
                     user=self.user, name=data.product_name, subject=subject, group=data.group,
                     district=data.district, commune=data.commune, first_cycle_year=first_year)
+                product.unit_dated = data.unit_span
                 # product_create's archived twin, looked up in what was loaded.
                 refuse_archived_twin(self.loaded.archived_twin(product))
                 clean_in_memory(product)

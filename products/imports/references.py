@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from ocop_portal import text
+from ocop_portal import text, units
 from ocop_portal.models import Commune, District
 from ocop_portal.text import clean_text, fold
 from products.models import CriteriaVersion, ProductGroup, Standard
@@ -83,16 +83,26 @@ class References:
         for district in self.districts:
             for key in (district.code, place_key(district.name), place_key(district.full_name)):
                 self.district_by_key.setdefault(key, district)
-        self.communes_by_district: dict[int, dict[str, Commune | None]] = {}
-        self.commune_by_code = {}
+        # Communes of every period: a name or a code may stand for several units (codes were
+        # reused, names kept), and the row's date picks among them (RowChecker.commune).
+        self.communes_by_code: dict[str, list[Commune]] = {}
+        self.communes_by_district: dict[tuple[int, str], list[Commune]] = {}
         self.communes_by_name: dict[str, list[Commune]] = {}
-        for commune in Commune.objects.select_related("district"):
-            self.commune_by_code[commune.code] = commune
-            keys = self.communes_by_district.setdefault(commune.district_id, {})
+        self.thai_nguyen_by_key: dict[str, list[Commune]] = {}
+        self.successions = units.Successions()
+        for commune in Commune.objects.select_related("district", "province"):
+            self.communes_by_code.setdefault(commune.code, []).append(commune)
+            # A commune of Thái Nguyên is found under each former district that gave it a
+            # predecessor: the file names the one the place was in.
+            districts = units.former_districts(commune, self.successions)
             for key in {place_key(commune.name), place_key(commune.full_name)}:
-                # Two communes of one district folding to one name: ask for the code instead.
-                keys[key] = None if key in keys and keys[key] != commune else commune
+                for district_id in districts:
+                    self.communes_by_district.setdefault((district_id, key), []).append(commune)
                 self.communes_by_name.setdefault(key, []).append(commune)
+                if commune.outside_districts:
+                    self.thai_nguyen_by_key.setdefault(key, []).append(commune)
+            if commune.outside_districts:
+                self.thai_nguyen_by_key.setdefault(commune.code, []).append(commune)
         self.groups = list(ProductGroup.objects.filter(
             criteria_version=CriteriaVersion.QD_148_2023, parent__isnull=True))
         self.group_by_key = {place_key(group.name): group for group in self.groups}

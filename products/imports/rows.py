@@ -8,10 +8,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 
-from ocop_portal.domain import FIRST_PROGRAMME_YEAR
+from ocop_portal import units
+from ocop_portal.domain import FIRST_PROGRAMME_YEAR, year_span
 from ocop_portal.models import Commune, District
 from ocop_portal.permissions import can_edit_district
 from ocop_portal.text import clean_text, fold
+from ocop_portal.units import former_districts
 from products import rules
 from products.imports import columns
 from products.imports.columns import title
@@ -81,6 +83,8 @@ class RowData:
     score_a: Decimal | None = None
     score_b: Decimal | None = None
     score_c: Decimal | None = None
+    # The days the row's administrative units are taken on (row_span).
+    unit_span: tuple[dt.date, dt.date] | None = None
 
     @property
     def product_key(self):
@@ -89,6 +93,26 @@ class RowData:
     @property
     def decision_key(self) -> str:
         return decision_key(self.decision_number)
+
+
+def _distance(commune: Commune, span) -> int:
+    """How many days `commune`'s period lies from `span`: the unit nearest in time to the row
+    is the one its refusal names."""
+    start, end = span
+    if commune.valid_to is not None and commune.valid_to < start:
+        return (start - commune.valid_to).days
+    return max((commune.valid_from - end).days, 0)
+
+
+def row_span(decision_date, cycle_year, first_year, today) -> tuple[dt.date, dt.date]:
+    """The row's date, which picks its administrative units: the decision's day, else the
+    cycle's or the programme's year, else today."""
+    if decision_date:
+        return decision_date, decision_date
+    year = cycle_year or first_year
+    if year:
+        return year_span(year)
+    return today, today
 
 
 class RowChecker:
@@ -139,25 +163,49 @@ class RowChecker:
                 f"{own}.")
         return district
 
-    def commune(self, value, district: District) -> Commune:
+    def commune(self, value, district: District | None, span) -> Commune:
+        """The commune the cell names that existed during `span` (the row's date): by code or
+        by name, in `district`, or among Thái Nguyên's communes when the district is blank
+        (rows dated from 01/07/2025). A unit that did not exist then is refused with what it
+        became or came from."""
         code = code_text(value, 5)
-        commune = self.refs.commune_by_code.get(code)
-        in_district = self.refs.communes_by_district.get(district.pk, {})
-        if commune is None:
-            key = place_key(code)
-            if key in in_district:
-                commune = in_district[key]
-                if commune is None:
-                    raise CellError(f"{quoted(value)}: {district} có hai xã cùng tên này; hãy "
-                                    "ghi mã xã.")
-            else:
-                elsewhere = self.refs.communes_by_name.get(key, [])
-                if elsewhere:
-                    commune = elsewhere[0]
-        if commune is None:
-            raise CellError(f"{quoted(value)} không có trong danh mục xã, phường, thị trấn của "
-                            f"{district}.")
-        if commune.district_id != district.pk:
+        key = place_key(code)
+        if code in self.refs.communes_by_code:
+            candidates = self.refs.communes_by_code[code]
+        elif district is None:
+            candidates = self.refs.thai_nguyen_by_key.get(key, [])
+        else:
+            candidates = self.refs.communes_by_district.get((district.pk, key), [])
+        if not candidates:
+            elsewhere = [c for c in self.refs.communes_by_name.get(key, [])
+                         if c.is_valid_during(*span)]
+            if elsewhere and district is not None:
+                place = elsewhere[0]
+                raise CellError(f"{quoted(value)} ({place}) thuộc {place.district}, không "
+                                f"thuộc {district}.")
+            where = (f"của {district}" if district else
+                     "của tỉnh Thái Nguyên (từ 01/07/2025) thuộc địa bàn tỉnh Bắc Kạn cũ")
+            raise CellError(f"{quoted(value)} không có trong danh mục xã, phường, thị trấn "
+                            f"{where}.")
+        valid = [c for c in candidates if c.is_valid_during(*span)]
+        if len(valid) > 1:
+            raise CellError(f"{quoted(value)}: {district or 'danh mục'} có hai xã cùng tên này; "
+                            "hãy ghi mã xã.")
+        if not valid:
+            nearest = min(candidates, key=lambda c: _distance(c, span))
+            raise CellError(f"{quoted(value)}: " + units.refusal(
+                nearest, *span, successions=self.refs.successions))
+        commune = valid[0]
+        if district is None:
+            if not can_edit_district(self.user, commune.district):
+                own = getattr(self.user, "district", None)
+                raise CellError(
+                    f"{commune.place_name} được tính cho {commune.district} (đơn vị cũ góp "
+                    f"nhiều xã nhất vào xã này), ngoài phạm vi của bạn: cán bộ {own} chỉ được "
+                    f"nhập sản phẩm của {own}.")
+        elif commune.district_id != district.pk and not (
+                commune.outside_districts and district.pk in former_districts(
+                    commune, self.refs.successions)):
             raise CellError(f"{quoted(value)} ({commune}) thuộc {commune.district}, không "
                             f"thuộc {district}.")
         return commune
@@ -322,22 +370,30 @@ class RowChecker:
                 texts[key] = self.text(values, key, required=key in columns.REQUIRED_KEYS)
             except CellError as error:
                 issues.append(Issue(str(error), row, title(key)))
+        decision_date = self._cell(issues, row, "decision_date", self.date, values)
+        first_year = self._cell(issues, row, "first_year", self.year, values)
+        cycle_year = self._cell(issues, row, "cycle_year", self.cycle_year, values)
+        span = row_span(decision_date, cycle_year, first_year, self.today)
+        # From 01/07/2025 there are no districts: the commune alone may place the row.
+        district_optional = span[0] >= units.THAI_NGUYEN_FROM and values.get("commune")
         for key in ("subject_type", "district", "group"):
-            if values.get(key) is None:
-                issues.append(Issue("bắt buộc, không được để trống.", row, title(key)))
+            if values.get(key) is None and not (key == "district" and district_optional):
+                issues.append(Issue("bắt buộc, không được để trống." if key != "district" else
+                                    "bắt buộc, không được để trống (chỉ để trống được với dòng "
+                                    "từ 01/07/2025 có ghi xã, phường).", row, title(key)))
         subject_type = self._cell(issues, row, "subject_type", self.subject_type, values)
         district = self._cell(issues, row, "district", self.district, values)
-        commune = (self._cell(issues, row, "commune", self.commune, values, district)
-                   if district else None)
+        commune = None
+        if district or (district_optional and values.get("district") is None):
+            commune = self._cell(issues, row, "commune", self.commune, values, district, span)
+            if district is None and commune is not None:
+                district = commune.district  # Thái Nguyên's commune, counted in this district
         group = self._cell(issues, row, "group", self.group, values)
         stars = self._cell(issues, row, "stars", self.stars, values)
         score = self._cell(issues, row, "score", self.score, values)
         level = self._cell(issues, row, "level", self.level, values)
-        decision_date = self._cell(issues, row, "decision_date", self.date, values)
-        first_year = self._cell(issues, row, "first_year", self.year, values)
         traceability = self._cell(issues, row, "traceability", self.yes_no, values)
         standards = self._cell(issues, row, "standards", self.standards, values) or []
-        cycle_year = self._cell(issues, row, "cycle_year", self.cycle_year, values)
         stage = self._cell(issues, row, "stage", self.stage, values)
         parts = {key: self._cell(issues, row, key, self.part, values) for key in _PARTS}
         issues += self._check_recognition(row, values, stars, score, texts)
@@ -358,7 +414,7 @@ class RowChecker:
             level=level, level_given=values.get("level") is not None,
             decision_number=texts["decision_number"], decision_date=decision_date,
             first_year=first_year, traceability=traceability, standards=standards,
-            cycle_year=cycle_year, stage=stage, **parts,
+            cycle_year=cycle_year, stage=stage, unit_span=span, **parts,
         ), []
 
     @staticmethod

@@ -52,10 +52,11 @@ def _varied_rows(product) -> list[dict]:
             decision_date="10/03/2025", standards="HACCP"),  # an upgrade
         row(**CANDIDATE, product_name="Măng khô", subject_name=subject.name,
             registration_number=None, subject_type="Tổ hợp tác", cycle_year=year,
-            stage="Phương án sản xuất kinh doanh", traceability=None, standards=None),
+            stage="Phương án sản xuất kinh doanh", traceability=None, standards=None,
+            commune="Nam Cường"),  # this year: a commune of Thái Nguyên
         row(**CANDIDATE, product_name="Rượu ngô", subject_name="Hộ kinh doanh Lý Văn A",
             subject_type="Hộ kinh doanh", registration_number="123", traceability="Có",
-            standards=None),
+            standards=None, commune="Nam Cường"),
     ]
 
 

@@ -55,7 +55,9 @@ def _rows_of_five(prefix: str, i: int, seeded: dict) -> list[dict]:
         {**base, "product_name": f"Măng {prefix} {i}", "subject_name": "tên khác",
          "registration_number": seeded["number"], "stars": None, "score": None, "level": None,
          "decision_number": None, "decision_date": None, "cycle_year": today.year,
-         "stage": "Phương án sản xuất kinh doanh"},
+         "stage": "Phương án sản xuất kinh doanh",
+         # This year's: Bằng Phúc has been part of xã Đồng Phúc since 01/07/2025.
+         "commune": "Đồng Phúc"},
         {**base, "product_name": f"Chè {prefix} {i}", "subject_name": f"Tổ {prefix} {i}",
          "subject_type": "Tổ hợp tác", "registration_number": None, "stars": 3, "score": 55,
          "level": "Tỉnh", "decision_number": f"{i}/QĐ-B", "decision_date": f"{OLD:%d/%m/%Y}"},

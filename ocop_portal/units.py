@@ -1,0 +1,192 @@
+"""Administrative units over time: which unit a record takes on its date, what a unit not valid
+then became (or came from), and the crosswalk from Thái Nguyên's communes of 01/07/2025 to the
+former districts that the plan's quotas are set for.
+
+The layers (DESIGN.md §3, ocop_portal.services.administrative_units_load):
+- until 31/01/2020, the 122 communes before Nghị quyết 855/NQ-UBTVQH14;
+- 01/02/2020 - 30/06/2025, the 108 communes of the 8 districts;
+- from 01/07/2025, the 37 communes and wards of Thái Nguyên (Nghị quyết 1683/NQ-UBTVQH15),
+  without districts.
+"""
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from ocop_portal.models import Commune, District, UnitSuccession
+
+MERGER_2020 = dt.date(2020, 2, 1)
+DISTRICTS_END = dt.date(2025, 6, 30)
+THAI_NGUYEN_FROM = dt.date(2025, 7, 1)
+
+CROSSWALK_RULE = (
+    "Từ 01/07/2025 không còn cấp huyện. Để so với chỉ tiêu của các huyện trong kế hoạch, hồ sơ "
+    "ghi xã, phường mới được tính cho huyện cũ có nhiều xã, phường, thị trấn (cũ) hợp thành "
+    "xã đó nhất (nếu hai huyện góp bằng nhau: huyện của đơn vị cũ mà xã mới giữ mã); hồ sơ "
+    "ghi rõ một huyện cũ khác cũng có đơn vị hợp thành xã đó thì tính cho huyện ấy."
+)
+
+
+def crosswalk_district(predecessors: Iterable[Commune], kept_code: str) -> District:
+    """The former district a commune of 01/07/2025 is counted in (CROSSWALK_RULE): the one
+    that gave most of its predecessors; on a tie, the district of the predecessor whose code
+    the new commune keeps (else the lowest district code)."""
+    predecessors = list(predecessors)
+    votes = Counter(p.district_id for p in predecessors)
+    most = max(votes.values())
+    leading = {district_id for district_id, n in votes.items() if n == most}
+    kept = next((p for p in predecessors if p.code == kept_code and p.district_id in leading),
+                None)
+    if kept is not None:
+        return kept.district
+    return min((p.district for p in predecessors if p.district_id in leading),
+               key=lambda d: d.code)
+
+
+def former_districts(commune: Commune, successions: "Successions | None" = None) -> set[int]:
+    """The districts (ids) a record of `commune` may be counted in: its own; for a commune of
+    Thái Nguyên, also each former district one of its predecessors lay in (a record naming
+    that district is counted there; one naming none, in the crosswalk's)."""
+    cached = commune.__dict__.get("_former_districts")
+    if cached is not None:
+        return cached
+    found = {commune.district_id}
+    if commune.outside_districts:
+        preceding = (successions.preceding(commune) if successions else
+                     UnitSuccession.objects.filter(successor=commune).select_related(
+                         "predecessor"))
+        found |= {s.predecessor.district_id for s in preceding}
+    commune.__dict__["_former_districts"] = found  # the same for as long as the instance lives
+    return found
+
+
+def span_text(start: dt.date, end: dt.date) -> str:
+    if start == end:
+        return f"ngày {start:%d/%m/%Y}"
+    if (start, end) == (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)):
+        return f"năm {start.year}"
+    return f"từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
+
+
+def _names(units: list[Commune]) -> str:
+    names = [_lower_kind(u) for u in units]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
+def _lower_kind(unit: Commune) -> str:
+    text = str(unit)
+    if unit.outside_districts:
+        text = f"{text} (tỉnh {unit.province.name})"
+    return text[0].lower() + text[1:]
+
+
+class Successions:
+    """Every succession, read once (a few hundred rows): what followed a unit and what it
+    came from, without a query for each unit asked about."""
+
+    def __init__(self):
+        self.rows = list(UnitSuccession.objects.select_related(
+            "predecessor__district", "predecessor__province",
+            "successor__district", "successor__province"))
+        self._from: dict[int, list[UnitSuccession]] = {}
+        self._to: dict[int, list[UnitSuccession]] = {}
+        for row in sorted(self.rows, key=lambda r: (r.successor.code, r.predecessor.code)):
+            self._from.setdefault(row.predecessor_id, []).append(row)
+            self._to.setdefault(row.successor_id, []).append(row)
+
+    def following(self, commune: Commune) -> list[UnitSuccession]:
+        return self._from.get(commune.pk, [])
+
+    def preceding(self, commune: Commune) -> list[UnitSuccession]:
+        return self._to.get(commune.pk, [])
+
+
+def refusal(commune: Commune, start: dt.date, end: dt.date | None = None,
+            successions: Successions | None = None) -> str | None:
+    """Why `commune` cannot be a record's unit on `start` (or at any time up to `end`): the
+    unit it became or came from, named with the date; None when it existed then."""
+    end = end or start
+    if commune.is_valid_during(start, end):
+        return None
+    successions = successions or Successions()
+    when = span_text(start, end)
+    if commune.valid_to is not None and commune.valid_to < start:
+        followed = successions.following(commune)
+        if not followed:
+            return f"{commune} không còn từ {commune.valid_to + dt.timedelta(days=1):%d/%m/%Y}."
+        successors = [s.successor for s in followed]
+        day, kind = followed[0].on, followed[0].kind
+        if kind == "code_changed":
+            return (f"{commune} (mã {commune.code}) đổi sang mã {successors[0].code} từ "
+                    f"{day:%d/%m/%Y}; với {when} hãy dùng mã {successors[0].code}.")
+        if kind == "split_part":
+            return f"{commune} đã được chia vào {_names(successors)} từ {day:%d/%m/%Y}."
+        return f"{commune} đã sáp nhập vào {_names(successors)} từ {day:%d/%m/%Y}."
+    came = [s.predecessor for s in successions.preceding(commune)]
+    before = f"; trước đó là {_names(came)}" if came else ""
+    return (f"{commune} chỉ có từ {commune.valid_from:%d/%m/%Y}{before}, "
+            f"không dùng cho {when}.")
+
+
+def history_text(commune: Commune, successions: Successions | None = None) -> str:
+    """The units before and after `commune`, for its record's page: "trước 01/07/2025: thị
+    trấn Phủ Thông, huyện Bạch Thông" for a commune of Thái Nguyên (its predecessor of the
+    same name, else all of them), "từ 01/02/2020: xã Đồng Thắng; từ 01/07/2025: xã Bạch
+    Thông (tỉnh Thái Nguyên)" for one that ceased."""
+    successions = successions or Successions()
+    parts = []
+    came = successions.preceding(commune)
+    if came:
+        predecessors = [s.predecessor for s in came]
+        same = [p for p in predecessors if p.name == commune.name] or predecessors
+        districts = {p.district_id: p.district for p in same}
+        names = _names(same)
+        if len(districts) == 1:
+            names += f", {_district_name(next(iter(districts.values())))}"
+        parts.append(f"trước {came[0].on:%d/%m/%Y}: {names}")
+    unit, seen = commune, {commune.pk}
+    while True:
+        later = [s for s in successions.following(unit) if s.successor_id not in seen]
+        if not later:
+            break
+        successors = [s.successor for s in later]
+        parts.append(f"từ {later[0].on:%d/%m/%Y}: {_names(successors)}")
+        unit = successors[0]
+        seen.update(s.pk for s in successors)
+    return "; ".join(parts)
+
+
+def _district_name(district: District) -> str:
+    return f"{district.get_kind_display().lower()} {district.name}"
+
+
+def related_commune_ids(commune_ids: Iterable[int]) -> set[int]:
+    """The communes before and after these, through every succession: a search for a unit's
+    name finds the records of the units it came from and became."""
+    pairs = list(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
+    found = set(commune_ids)
+    while True:
+        more = {b for a, b in pairs if a in found} | {a for a, b in pairs if b in found}
+        if more <= found:
+            return found
+        found |= more
+
+
+def thai_nguyen_commune_ids() -> dict[int, int]:
+    """Each commune's unit from 01/07/2025 (by id), through its successions: a commune of
+    Thái Nguyên is its own; one of 2020-2025 the one it became; one that ceased in 2020 the
+    unit its successor became (the first part of a split commune)."""
+    pairs = list(UnitSuccession.objects.order_by("successor__code")
+                 .values_list("predecessor_id", "successor_id"))
+    next_of: dict[int, int] = {}
+    for predecessor, successor in pairs:
+        next_of.setdefault(predecessor, successor)
+    new = set(Commune.objects.filter(province__isnull=False).values_list("pk", flat=True))
+    mapping = {}
+    for commune_id in set(next_of) | new:
+        unit, steps = commune_id, 0
+        while unit not in new and unit in next_of and steps < 5:
+            unit, steps = next_of[unit], steps + 1
+        if unit in new:
+            mapping[commune_id] = unit
+    return mapping
