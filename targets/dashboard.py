@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
+from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.figures_cache import cached
 from ocop_portal.models import District
 from ocop_portal.numbers import number_text, percent_text, whole_percent
@@ -33,7 +34,6 @@ from targets.selectors import (
 )
 from targets.selectors.cycle import cycle_list_url, progress_outlook
 
-FIRST_YEAR = 2019
 # The shape of the cached figures: raised when their classes change, so that figures a previous
 # release cached (Redis outlives a deploy) are not read into the new classes.
 FIGURES_SHAPE = 2
@@ -81,8 +81,10 @@ class Month:
 
 
 def years_offered(today: dt.date) -> list[int]:
-    """The years of the selector: every plan's year and each year since 2019, newest first."""
-    return sorted(set(plan_years()) | set(range(FIRST_YEAR, today.year + 1)), reverse=True)
+    """The years of the selector: every plan's year and each year since the programme's first
+    in Bắc Kạn (2018), newest first."""
+    return sorted(set(plan_years()) | set(range(FIRST_PROGRAMME_YEAR, today.year + 1)),
+                  reverse=True)
 
 
 def _media_url(year: int, month: int | None, district_code: str | None) -> str:

@@ -31,7 +31,7 @@ class SubjectFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Hợp tác xã Nông sản số {n}")
     subject_type = SubjectType.COOPERATIVE
     district = factory.LazyFunction(lambda: district("064"))
-    commune = factory.LazyAttribute(lambda o: o.district.communes.order_by("code").first())
+    commune = factory.LazyAttribute(lambda o: commune_of(o.district.code))
     name_key = factory.LazyAttribute(lambda o: name_key(o.name))
     search_text = factory.LazyAttribute(lambda o: search_key(o.name))
 
@@ -43,7 +43,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Sản phẩm thử {n}")
     subject = factory.SubFactory(SubjectFactory)
     district = factory.LazyAttribute(lambda o: o.subject.district)
-    commune = factory.LazyAttribute(lambda o: o.district.communes.order_by("code").first())
+    commune = factory.LazyAttribute(lambda o: commune_of(o.district.code))
     group = factory.LazyFunction(lambda: ProductGroup.objects.get(
         criteria_version=CriteriaVersion.QD_148_2023, code="1.3"))
     first_cycle_year = 2024

@@ -181,6 +181,10 @@ class RowChecker:
                          if c.is_valid_during(*span)]
             if elsewhere and district is not None:
                 place = elsewhere[0]
+                if place.outside_districts:
+                    raise CellError(f"{quoted(value)} ({place.place_name}) không có đơn vị cũ "
+                                    f"nào thuộc {district}; xã này được tính cho "
+                                    f"{place.district} (cũ).")
                 raise CellError(f"{quoted(value)} ({place}) thuộc {place.district}, không "
                                 f"thuộc {district}.")
             where = (f"của {district}" if district else
@@ -203,11 +207,9 @@ class RowChecker:
                     f"{commune.place_name} được tính cho {commune.district} (đơn vị cũ góp "
                     f"nhiều xã nhất vào xã này), ngoài phạm vi của bạn: cán bộ {own} chỉ được "
                     f"nhập sản phẩm của {own}.")
-        elif commune.district_id != district.pk and not (
-                commune.outside_districts and district.pk in former_districts(
-                    commune, self.refs.successions)):
-            raise CellError(f"{quoted(value)} ({commune}) thuộc {commune.district}, không "
-                            f"thuộc {district}.")
+        elif district.pk not in former_districts(commune, self.refs.successions):
+            # Found by its code: a code names one unit in one district.
+            raise CellError(f"{quoted(value)} ({commune.place_name}) không thuộc {district}.")
         return commune
 
     def group(self, value) -> ProductGroup:

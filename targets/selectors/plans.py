@@ -8,16 +8,20 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ocop_portal.domain import year_span
-from ocop_portal.models import District
+from ocop_portal.models import Commune, District
 from targets.indicators import INDICATOR_CODES, REGISTRY
 from targets.models import Indicator, Plan, PlanTask, Quota
 
 
 def districts_of_year(year: int) -> list[District]:
-    """The districts in existence at some time in the year, by code."""
+    """The districts figures are given for in `year`, by code: those in existence at some time
+    in the year and, after the district level ended (30/06/2025), the former districts that
+    Thái Nguyên's communes are counted in (ocop_portal.units.CROSSWALK_RULE)."""
     start, end = year_span(year)
-    return list(District.objects.filter(valid_from__lte=end)
-                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start)).order_by("code"))
+    return list(District.objects.filter(
+        Q(pk__in=District.objects.valid_during(start, end).values("pk"))
+        | Q(pk__in=Commune.objects.valid_during(start, end).values("district_id")))
+        .order_by("code"))
 
 
 def district_get(code: str) -> District:

@@ -111,9 +111,12 @@ def test_a_merged_commune_ends_the_day_before_its_successor_begins():
     call_command("load_backan_2024")
     ra_ban = Commune.objects.get(code="02056")
     dong_thang = Commune.objects.get(code="02059", valid_to=LAST_OF_DISTRICTS)
-    assert ra_ban.name == "Rã Bản" and ra_ban.district.code == "064"
-    assert ra_ban.is_valid_on(BEFORE_2020) and not ra_ban.is_valid_on(FROM_2020)
-    assert dong_thang.is_valid_on(FROM_2020) and not dong_thang.is_valid_on(BEFORE_2020)
+    assert ra_ban.name == "Rã Bản"
+    assert ra_ban.district.code == "064"
+    assert ra_ban.is_valid_on(BEFORE_2020)
+    assert not ra_ban.is_valid_on(FROM_2020)
+    assert dong_thang.is_valid_on(FROM_2020)
+    assert not dong_thang.is_valid_on(BEFORE_2020)
     succession = UnitSuccession.objects.get(predecessor=ra_ban)
     assert (succession.successor, succession.kind, succession.on) == (
         dong_thang, SuccessionKind.MERGED, FROM_2020)
@@ -161,5 +164,6 @@ def test_thai_nguyen_communes_are_counted_in_the_former_district_that_gave_most(
     # Phong Quang: one of the city's and one of Bạch Thông's; it keeps 01849, the city's.
     assert new["Phong Quang"].code == "01849"
     assert new["Phong Quang"].district.code == "058"
-    assert new["Phủ Thông"].code == "01969" and new["Phủ Thông"].district.code == "063"
+    assert new["Phủ Thông"].code == "01969"
+    assert new["Phủ Thông"].district.code == "063"
     assert all(c.province.code == "19" for c in new.values())
