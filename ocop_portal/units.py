@@ -13,7 +13,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from ocop_portal.models import Commune, District, UnitSuccession
+from django.db.models import Q
+
+from ocop_portal.models import Commune, District, UnitKind, UnitSuccession
+from ocop_portal.text import name_key, search_terms
 
 MERGER_2020 = dt.date(2020, 2, 1)
 DISTRICTS_END = dt.date(2025, 6, 30)
@@ -161,15 +164,21 @@ def _district_name(district: District) -> str:
 
 
 def related_commune_ids(commune_ids: Iterable[int]) -> set[int]:
-    """The communes before and after these, through every succession: a search for a unit's
-    name finds the records of the units it came from and became."""
+    """These communes, the units they came from (and those came from) and the units they
+    became (and those became): a search for a unit's name finds the records of its old and
+    new units. Not their siblings: xã Rã Bản leads to Đồng Thắng and then xã Bạch Thông, but
+    not to Dương Phong, which merged into Bạch Thông beside it."""
     pairs = list(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
-    found = set(commune_ids)
-    while True:
-        more = {b for a, b in pairs if a in found} | {a for a, b in pairs if b in found}
-        if more <= found:
-            return found
-        found |= more
+    start = set(commune_ids)
+    found = set(start)
+    for forward in (True, False):
+        frontier = set(start)
+        while frontier:
+            step = ({b for a, b in pairs if a in frontier} if forward
+                    else {a for a, b in pairs if b in frontier})
+            frontier = step - found
+            found |= step
+    return found
 
 
 def thai_nguyen_commune_ids() -> dict[int, int]:
@@ -190,3 +199,48 @@ def thai_nguyen_commune_ids() -> dict[int, int]:
         if unit in new:
             mapping[commune_id] = unit
     return mapping
+
+
+def unit_with_history(commune: Commune | None, successions: Successions | None = None) -> str:
+    """A record's unit as its page shows it: the full place name and, after a dash, the units
+    before and after it (history_text): "Xã Phủ Thông, tỉnh Thái Nguyên — trước 01/07/2025:
+    thị trấn Phủ Thông, huyện Bạch Thông". One query (the successions) when the commune's
+    district and province are read with it."""
+    if commune is None:
+        return ""
+    history = history_text(commune, successions)
+    return f"{commune.place_name} — {history}" if history else commune.place_name
+
+
+# A search shorter than this is not matched against unit names (a few letters are in many).
+UNIT_SEARCH_MIN = 3
+
+
+def communes_matching(query: str) -> set[int]:
+    """The communes (ids) a search finds records of by their unit: those whose name holds the
+    whole query, folded as the search folds ("ra ban" and "Rã Bản" find xã Rã Bản; "xã Rã Bản"
+    too, the kind then having to agree), with the units they came from and became
+    (related_commune_ids). None for a query of fewer than UNIT_SEARCH_MIN characters. Two
+    queries, whatever the number of records."""
+    key, kind = name_key(query), None
+    for value, label in sorted(UnitKind.choices, key=lambda c: -len(c[1])):
+        label = name_key(label)
+        if key.startswith(f"{label} "):
+            key, kind = key[len(label) + 1:], value
+            break
+    if len(key) < UNIT_SEARCH_MIN:
+        return set()
+    found = {pk for pk, name, unit_kind in Commune.objects.values_list("pk", "name", "kind")
+             if key in name_key(name) and kind in (None, unit_kind)}
+    return related_commune_ids(found) if found else set()
+
+
+def search_with_units(query: str) -> Q:
+    """A list's search (every word in the record's `search_text`), widened to the records whose
+    `commune` is, came from or became a unit the query names (communes_matching). Only the
+    text match is widened: the caller's queryset keeps the user's scope."""
+    condition = Q()
+    for word in search_terms(query):
+        condition &= Q(search_text__contains=word)
+    communes = communes_matching(query)
+    return condition | Q(commune_id__in=sorted(communes)) if communes else condition

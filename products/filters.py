@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
+from ocop_portal import units
 from ocop_portal.archive_views import archived_asked
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
@@ -16,7 +17,6 @@ from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.sorting import Column, ListSort
-from ocop_portal.text import search_terms
 from products import selectors
 from products.forms import grouped_group_choices
 from products.models import (
@@ -118,9 +118,7 @@ class ProductFilter(DrillThroughFilterSet):
         return queryset
 
     def filter_search(self, queryset, name, value):
-        for word in search_terms(value):
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.filter(units.search_with_units(value))
 
     def filter_group(self, queryset, name, value):
         return selectors.filter_group(queryset, value)

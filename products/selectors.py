@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from simple_history.models import DeletedObject
 
+from ocop_portal import units
 from ocop_portal.permissions import can_view_district, scope_to_user
 from products import rules
 from products.models import (
@@ -50,7 +51,8 @@ def product_list_for_user(user, *, archived: bool = False) -> QuerySet:
 
 def product_get_for_user(user, pk) -> Product:
     """One product the user may see, archived or not, or 404."""
-    products = scope_to_user(Product.all_objects.all(), user).select_related(*PRODUCT_SHOWN_WITH)
+    products = scope_to_user(Product.all_objects.all(), user).select_related(
+        *PRODUCT_SHOWN_WITH, "commune__district", "commune__province")  # the unit's place name
     return get_object_or_404(products, pk=pk)
 
 
@@ -78,6 +80,8 @@ def product_detail(product: Product, user) -> dict:
         "participations": list(product.participations.select_related("evaluation")
                                .order_by("-cycle_year", "-pk")),
         "history": product_history(product, user=user),
+        # its commune's full name with the units before and after it (one query)
+        "commune_text": units.unit_with_history(product.commune),
     }
 
 

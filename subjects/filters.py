@@ -1,11 +1,11 @@
 import django_filters
 from django import forms
 
+from ocop_portal import units
 from ocop_portal.archive_views import archived_asked
 from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.permissions import visible_districts
 from ocop_portal.sorting import Column, ListSort
-from ocop_portal.text import search_terms
 from subjects import selectors
 from subjects.models import SubjectType
 
@@ -27,9 +27,7 @@ class SubjectFilter(DrillThroughFilterSet):
         self.filters["district"].queryset = visible_districts(user)
 
     def filter_search(self, queryset, name, value):
-        for word in search_terms(value):
-            queryset = queryset.filter(search_text__contains=word)
-        return queryset
+        return queryset.filter(units.search_with_units(value))
 
 
 SORT_COLUMNS = (

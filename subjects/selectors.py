@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from ocop_portal import units
 from ocop_portal.permissions import scope_to_user
 from subjects.models import Subject
 
@@ -26,7 +27,8 @@ def subject_list_for_user(user, *, archived: bool = False) -> QuerySet:
 def subject_get_for_user(user, pk) -> Subject:
     """One producer the user may see, archived or not, or 404."""
     return get_object_or_404(scope_to_user(Subject.all_objects.all(), user)
-                             .select_related("district", "commune"), pk=pk)
+                             .select_related("district", "commune", "commune__district",
+                                             "commune__province"), pk=pk)
 
 
 def subject_detail(subject: Subject, user) -> dict:
@@ -41,4 +43,6 @@ def subject_detail(subject: Subject, user) -> dict:
         "products": list(products),
         "linkages": list(subject.linkages.all()),
         "supports": list(subject.supports.select_related("created_by")),
+        # its commune's full name with the units before and after it (one query)
+        "commune_text": units.unit_with_history(subject.commune),
     }
