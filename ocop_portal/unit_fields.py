@@ -4,7 +4,9 @@ the pages and by its code through the API, where a reused code means the unit va
 record's date."""
 
 import datetime as dt
+from collections import Counter
 
+import django_filters
 from django import forms
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -84,3 +86,51 @@ def use_commune_field(form: forms.ModelForm, districts: QuerySet[District], *,
                                empty_label=old.empty_label)
     field.span = span_from_data(form, day_field=day_field, year_field=year_field)
     form.fields["commune"] = field
+
+
+class CommuneFilterField(CommuneChoiceField):
+    """A list's commune filter, by code in the address (`?commune=02059`); a code several
+    units had takes the unit's start as well (`?commune=01960@2020-02-01`), and the plain code
+    then means the unit that has it today (else the latest)."""
+
+    def _reused_codes(self) -> set[str]:
+        if not hasattr(self, "_reused"):
+            codes = Counter(self.queryset.values_list("code", flat=True))
+            self._reused = {code for code, n in codes.items() if n > 1}
+        return self._reused
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            if value.code in self._reused_codes():
+                return f"{value.code}@{value.valid_from:%Y-%m-%d}"
+            return value.code
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "@" in value:
+            code, _, start = value.partition("@")
+            try:
+                return self.queryset.get(code=code.strip(),
+                                         valid_from=dt.date.fromisoformat(start.strip()))
+            except (ValueError, Commune.DoesNotExist):
+                raise forms.ValidationError(self.error_messages["invalid_choice"],
+                                            code="invalid_choice",
+                                            params={"value": value}) from None
+        return super().to_python(value)
+
+
+class CommuneFilter(django_filters.ModelChoiceFilter):
+    field_class = CommuneFilterField
+
+
+def filter_by_commune(queryset, commune: Commune | None):
+    """The records of `commune`; for one of Thái Nguyên's, also those of the units it was
+    formed from (as its figures count them: ocop_portal.units.thai_nguyen_commune_ids)."""
+    if commune is None:
+        return queryset
+    if not commune.outside_districts:
+        return queryset.filter(commune_id=commune.pk)
+    from ocop_portal.units import thai_nguyen_commune_ids
+
+    members = [c for c, unit in thai_nguyen_commune_ids().items() if unit == commune.pk]
+    return queryset.filter(commune_id__in=sorted({commune.pk, *members}))

@@ -6,7 +6,6 @@ from django.utils import timezone
 
 from ocop_portal import units
 from ocop_portal.archive_views import archived_asked
-from ocop_portal.collation import vietnamese
 from ocop_portal.domain import (
     EXPIRY_WINDOWS_DAYS,
     FIRST_PROGRAMME_YEAR,
@@ -14,9 +13,9 @@ from ocop_portal.domain import (
     RECORD_YEAR_RANGE,
 )
 from ocop_portal.filters import DrillThroughFilterSet
-from ocop_portal.models import Commune
 from ocop_portal.permissions import visible_districts
 from ocop_portal.sorting import Column, ListSort
+from ocop_portal.unit_fields import CommuneFilter, communes_of, filter_by_commune
 from products import selectors
 from products.forms import grouped_group_choices
 from products.models import (
@@ -46,8 +45,8 @@ class ProductFilter(DrillThroughFilterSet):
                                       "placeholder": "Tên sản phẩm, chủ thể (không cần dấu)"}))
     district = django_filters.ModelChoiceFilter(label="Huyện/Thành phố", to_field_name="code",
                                                 queryset=None, empty_label="Tất cả")
-    commune = django_filters.ModelChoiceFilter(label="Xã/Phường/Thị trấn", to_field_name="code",
-                                               queryset=None, empty_label="Tất cả")
+    commune = CommuneFilter(label="Xã/Phường/Thị trấn", to_field_name="code", queryset=None,
+                            empty_label="Tất cả", method="filter_commune")
     group = django_filters.ModelChoiceFilter(label="Nhóm sản phẩm", method="filter_group",
                                              queryset=None, empty_label="Tất cả")
     stars = django_filters.ChoiceFilter(label="Hạng sao", choices=STAR_CHOICES,
@@ -85,9 +84,7 @@ class ProductFilter(DrillThroughFilterSet):
         super().__init__(*args, **kwargs)
         districts = visible_districts(user)
         self.filters["district"].queryset = districts
-        self.filters["commune"].queryset = Commune.objects.filter(
-            district__in=districts).select_related("district").order_by(
-                "district__code", vietnamese("name"))
+        self.filters["commune"].queryset = communes_of(districts)
         self.filters["group"].queryset = ProductGroup.objects.filter(
             criteria_version=CriteriaVersion.QD_148_2023)
         self.today = timezone.localdate()
@@ -116,6 +113,9 @@ class ProductFilter(DrillThroughFilterSet):
                 queryset, cycle_year=int(cycle_year) if cycle_year is not None else None,
                 position=stage or None, kind=kind or None, day=self.today)
         return queryset
+
+    def filter_commune(self, queryset, name, value):
+        return filter_by_commune(queryset, value)
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(units.search_with_units(value))

@@ -11,6 +11,7 @@ from ocop_portal.domain import FIRST_PROGRAMME_YEAR
 from ocop_portal.figures_cache import cached
 from ocop_portal.models import District
 from ocop_portal.numbers import number_text, percent_text, whole_percent
+from ocop_portal.units import CROSSWALK_RULE, DISTRICTS_END
 from products.models import EvaluationKind
 from targets.indicators.cycle import (
     FORECAST_CODE,
@@ -36,7 +37,7 @@ from targets.selectors.cycle import cycle_list_url, progress_outlook
 
 # The shape of the cached figures: raised when their classes change, so that figures a previous
 # release cached (Redis outlives a deploy) are not read into the new classes.
-FIGURES_SHAPE = 2
+FIGURES_SHAPE = 3
 OPEN_POSITION = "dang_tham_gia"
 
 
@@ -131,6 +132,34 @@ def district_rows(progress, year: int) -> list[dict]:
                    for item in progress.indicators]}
         for district in progress.districts
     ]
+
+
+@dataclass(frozen=True)
+class CommuneCell:
+    value: int
+    url: str
+    code: str
+
+
+def commune_table(progress, year: int) -> dict | None:
+    """Figures by Thái Nguyên's commune (from 01/07/2025), each record in the commune its own
+    is or became, with the rule that puts each commune in a former district; None before."""
+    if not progress.communes:
+        return None
+    items = [item for item in progress.indicators if not item.is_media]
+    scope = progress.scope.code if progress.scope else None
+
+    def url(item, commune=None):
+        base = indicator_records_url(item.code, year=year, district_code=scope)
+        return f"{base}&commune={commune.code}@{commune.valid_from:%Y-%m-%d}" if commune else base
+
+    rows = [{"commune": commune,
+             "cells": [CommuneCell(item.communes.get(commune.pk, 0), url(item, commune), item.code)
+                       for item in items]}
+            for commune in progress.communes]
+    return {"indicators": items, "rows": rows, "rule": CROSSWALK_RULE,
+            "without": [item.without_commune for item in items],
+            "districts_ended": progress.year > DISTRICTS_END.year}
 
 
 def _total_row(progress, year: int) -> list[Cell]:
@@ -279,6 +308,7 @@ def dashboard_context(*, year: int, district: District | None = None,
         "mismatches": progress_mismatches(progress),
         "stars_chart": {"labels": [n.label for n in stars], "counts": [n.count for n in stars]},
         "cycle": cycle_context(outlook, progress.districts, district),
+        "communes": commune_table(progress, year),
     }
     if district is None:
         context["district_rows"] = district_rows(progress, year)

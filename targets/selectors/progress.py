@@ -6,10 +6,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count
 from django.utils import timezone
 
+from ocop_portal import units
+from ocop_portal.collation import vietnamese
 from ocop_portal.domain import DEFAULT_MEDIA_ITEMS_PER_MONTH, year_span
-from ocop_portal.models import District
+from ocop_portal.models import Commune, District
 from ocop_portal.numbers import whole_percent
 from products.models import EvaluationKind
 from targets.indicators import (
@@ -138,6 +141,10 @@ class IndicatorProgress:
     items: int = 0  # media: items published in the year
     district_months: dict[str, list[int]] = field(default_factory=dict)  # media, by code
     items_per_month: int = 0  # media: the items that make a month met
+    # From 01/07/2025, by Thái Nguyên's commune (id) each record's commune is or became, and
+    # the records with no commune; empty for media and for earlier years.
+    communes: dict[int, int] = field(default_factory=dict)
+    without_commune: int = 0
 
     @property
     def code(self) -> str:
@@ -164,6 +171,8 @@ class YearProgress:
     months_elapsed: int
     quotas: dict[tuple[int, int | None], int] = field(default_factory=dict)
     scope: District | None = None
+    # Thái Nguyên's communes when the year reaches past 30/06/2025 (figures by new commune).
+    communes: list[Commune] = field(default_factory=list)
 
     @property
     def closed(self) -> bool:
@@ -174,10 +183,10 @@ class YearProgress:
 
 
 def _counted_progress(indicator, quotas, districts, year, today, expected, closed,
-                      scope=None) -> IndicatorProgress:
+                      scope=None, new_communes=None) -> IndicatorProgress:
     kind = entry_for(indicator.code).kind
-    counts = counts_by_district(indicator_records(indicator.code, year=year, district=scope,
-                                                  today=today))
+    records = indicator_records(indicator.code, year=year, district=scope, today=today)
+    counts = counts_by_district(records)
 
     def figure(quota, actual):
         return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
@@ -186,7 +195,38 @@ def _counted_progress(indicator, quotas, districts, year, today, expected, close
                    for d in districts}
     total = (by_district[scope.code] if scope is not None
              else figure(quotas.get((indicator.pk, None)), sum(counts.values())))
-    return IndicatorProgress(indicator=indicator, kind=kind, total=total, districts=by_district)
+    progress = IndicatorProgress(indicator=indicator, kind=kind, total=total,
+                                 districts=by_district)
+    if new_communes is not None:
+        by_commune: Counter[int] = Counter()
+        for commune_id, n in counts_by_commune(records).items():
+            unit = new_communes.get(commune_id) if commune_id else None
+            if unit is None:
+                progress.without_commune += n
+            else:
+                by_commune[unit] += n
+        progress.communes = dict(by_commune)
+    return progress
+
+
+def counts_by_commune(queryset) -> Counter[int | None]:
+    """How many rows of `queryset` each commune has (by commune id; None: no commune)."""
+    rows = queryset.values("commune_id").annotate(n=Count("pk")).order_by()
+    return Counter({row["commune_id"]: row["n"] for row in rows})
+
+
+def communes_of_year(year: int, scope: District | None = None) -> list[Commune]:
+    """Thái Nguyên's communes for figures by new commune, when `year` reaches past 30/06/2025
+    (ordered by the former district they are counted in, then by name); those counted in
+    `scope` alone when given."""
+    start, end = year_span(year)
+    if end < units.THAI_NGUYEN_FROM:
+        return []
+    communes = (Commune.objects.valid_during(start, end).filter(province__isnull=False)
+                .select_related("district", "province"))
+    if scope is not None:
+        communes = communes.filter(district=scope)
+    return list(communes.order_by("district__code", vietnamese("name")))
 
 
 def media_items_per_month(year: int) -> int:
@@ -249,6 +289,8 @@ def indicator_progress(*, year: int, today: dt.date | None = None,
     counted = [scope] if scope is not None else districts
     closed = today > year_span(year)[1]
     expected = year_elapsed(year, today)
+    communes = communes_of_year(year, scope)
+    new_communes = units.thai_nguyen_commune_ids() if communes else None
     progress = []
     for indicator in plan_indicators():
         if indicator.code == MEDIA_CODE:
@@ -256,10 +298,19 @@ def indicator_progress(*, year: int, today: dt.date | None = None,
                                             scope))
         else:
             progress.append(_counted_progress(indicator, quotas, counted, year, today,
-                                              expected, closed, scope))
+                                              expected, closed, scope, new_communes))
+    if scope is not None and communes:
+        # A record of the district in a commune counted elsewhere (the row named this former
+        # district, one of the commune's): its commune is listed too.
+        listed = {c.pk for c in communes}
+        more = {pk for item in progress for pk in item.communes} - listed
+        if more:
+            communes += list(Commune.objects.filter(pk__in=more).select_related(
+                "district", "province").order_by("district__code", vietnamese("name")))
     return YearProgress(year=year, today=today, plan=plan, districts=districts,
                         indicators=progress, time_elapsed=expected,
-                        months_elapsed=months_begun(year, today), quotas=quotas, scope=scope)
+                        months_elapsed=months_begun(year, today), quotas=quotas, scope=scope,
+                        communes=communes)
 
 
 @dataclass(frozen=True)
@@ -334,6 +385,13 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
              "actual": item.districts[d.code].actual, "ratio": _ratio(item.districts[d.code])}
             for d in progress.districts if district_code in (None, d.code)
         ]
+        if progress.communes and not item.is_media:
+            entry["communes"] = [
+                {"code": c.code, "name": c.name, "full_name": c.place_name,
+                 "former_district": c.district.code, "actual": item.communes.get(c.pk, 0)}
+                for c in progress.communes
+                if district_code in (None, c.district.code) or item.communes.get(c.pk)]
+            entry["without_commune"] = item.without_commune
         if outlook is not None and item.code == FORECAST_CODE:
             entry["pipeline"] = outlook.pipeline.by_position(kind=EvaluationKind.NEW)
             entry["forecast"] = outlook.province.as_json()
@@ -343,8 +401,11 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
                                                                EvaluationKind.NEW)
                 row["forecast"] = outlook.districts[ids[row["code"]]].as_json()
         indicators.append(entry)
-    return {"plan": progress.plan.number if progress.plan else None, "year": progress.year,
+    data = {"plan": progress.plan.number if progress.plan else None, "year": progress.year,
             "indicators": indicators}
+    if progress.communes:
+        data["communes_rule"] = units.CROSSWALK_RULE
+    return data
 
 
 def _ratio(figure: Figure) -> float | None:

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from ocop_portal.models import Commune, District
-from ocop_portal.units import DISTRICTS_END
+from ocop_portal.units import DISTRICTS_END, THAI_NGUYEN_FROM
 from products.models import Product
 from products.services import product_create
 from subjects.services import SubjectFields, subject_create
@@ -97,3 +97,99 @@ def test_the_dashboards_year_selector_reaches_back_to_2018(province_staff):
     assert '<option value="2018" selected>' in html
     for code in District.objects.values_list("code", flat=True):
         assert f'href="/dashboard/district/{code}/?year=2018"' in html
+
+
+# After the district level ended ------------------------------------------------------------------
+
+@pytest.fixture
+def phu_thong_2025(reference_data):
+    """Two first recognitions of 2025 in Phủ Thông: one in the township of Bạch Thông (March),
+    one in the commune of Thái Nguyên it became (September); and one in Đồng Phúc of Thái
+    Nguyên, counted in Chợ Đồn where its row placed it (Bằng Phúc's former district)."""
+    user = office_user()
+    township = Commune.objects.valid_on(DISTRICTS_END).get(code="01969")
+    commune = Commune.objects.valid_on(THAI_NGUYEN_FROM).get(code="01969")
+    dong_phuc = Commune.objects.valid_on(THAI_NGUYEN_FROM).get(name="Đồng Phúc")
+    cho_don = District.objects.get(code="064")
+    made = []
+    for n, (unit, district, day) in enumerate([
+            (township, township.district, dt.date(2025, 3, 10)),
+            (commune, commune.district, dt.date(2025, 9, 10)),
+            (dong_phuc, cho_don, dt.date(2025, 10, 1))]):
+        subject = subject_create(user=user, fields=SubjectFields(
+            name=f"Hợp tác xã {n}", subject_type="htx", district=district, commune=unit,
+            first_year_in_programme=2025))
+        product = product_create(user=user, name=f"Miến {n}", subject=subject,
+                                 group=top_group("1"), district=district, commune=unit,
+                                 first_cycle_year=2025)
+        recognise(product, stars=3, decision_date=day)
+        made.append(product)
+    return made
+
+
+def test_figures_after_30_06_2025_are_grouped_by_new_commune_and_former_district(
+        phu_thong_2025):
+    data = report(2025)
+
+    assert "huyện cũ có nhiều xã" in data["communes_rule"]
+    indicator = next(i for i in data["indicators"] if i["code"] == "new_products_3star")
+    communes = {c["code"]: c for c in indicator["communes"]}
+    assert len(communes) == 37
+    assert communes["01969"]["actual"] == 2  # the township and the commune it became
+    assert communes["01969"]["former_district"] == "063"
+    assert communes["01933"]["actual"] == 1  # Đồng Phúc
+    assert sum(c["actual"] for c in communes.values()) + indicator["without_commune"] == (
+        indicator["actual"])
+    districts = by_district(data, "new_products_3star")
+    assert (districts["063"], districts["064"], districts["061"]) == (2, 1, 0)
+
+
+def test_years_before_the_new_communes_have_no_commune_figures(phu_thong_2025):
+    data = report(2024)
+
+    assert "communes_rule" not in data
+    assert all("communes" not in i for i in data["indicators"])
+
+
+def test_the_years_after_the_district_level_have_the_eight_former_districts(reference_data):
+    data = report(2026)
+
+    codes = sorted(District.objects.values_list("code", flat=True))
+    for indicator in data["indicators"]:
+        assert [d["code"] for d in indicator["districts"]] == codes
+
+
+def test_a_new_communes_number_opens_the_records_it_counts(phu_thong_2025, province_staff):
+    client = Client()
+    client.force_login(province_staff)
+    html = client.get("/dashboard/?year=2025").content.decode()
+
+    assert "Theo xã, phường mới (tỉnh Thái Nguyên, từ 01/07/2025)" in html
+    assert "Huyện, thành phố</th>" in html  # 2025: the districts still existed half the year
+    link = ('/products/?indicator=new_products_3star&amp;year=2025&amp;'
+            'commune=01969@2025-07-01" data-indicator="new_products_3star" '
+            'data-commune="01969" data-actual="2"')
+    assert f'href="{link}' in html
+    response = client.get("/products/", {"indicator": "new_products_3star", "year": 2025,
+                                         "commune": "01969@2025-07-01"})
+    assert {p.pk for p in response.context["products"]} == {p.pk for p in phu_thong_2025[:2]}
+
+
+def test_the_district_page_lists_the_communes_counted_in_it(phu_thong_2025, province_staff):
+    client = Client()
+    client.force_login(province_staff)
+
+    html = client.get("/dashboard/district/064/?year=2025").content.decode()
+
+    # Chợ Đồn's six communes, and Đồng Phúc (Ba Bể's) for the record that named Chợ Đồn.
+    assert html.count('data-indicator="new_products_3star" data-commune=') == 7
+    assert 'data-commune="01933" data-actual="1"' in html
+
+
+def test_2026_calls_the_districts_former(reference_data, province_staff):
+    client = Client()
+    client.force_login(province_staff)
+
+    html = client.get("/dashboard/?year=2026").content.decode()
+
+    assert "Huyện, thành phố (cũ)</th>" in html

@@ -37,8 +37,12 @@ class Command(BaseCommand):
         self._table(data)
 
     def _table(self, data):
-        plan = data["plan"] or "chưa có kế hoạch"
-        self.stdout.write(f"Kế hoạch {plan} – năm {data['year']}")
+        if data["plan"]:
+            self.stdout.write(f"Kế hoạch {data['plan']} – năm {data['year']}")
+        else:
+            self.stdout.write(f"Năm {data['year']} (chưa có kế hoạch)")
+        if "communes_rule" in data:
+            self.stdout.write(data["communes_rule"])
         header = f"{'Đơn vị':<22} {'Chỉ tiêu':>9} {'Thực hiện':>10} {'Tỷ lệ':>7}"
         for indicator in data["indicators"]:
             self.stdout.write("")
@@ -63,3 +67,9 @@ class Command(BaseCommand):
                     f"  Dự báo cuối năm (toàn tỉnh): {value}; còn cần "
                     f"{_cell(forecast['still_needed'])}; đang trong chu trình "
                     f"{forecast['in_cycle']} sản phẩm mới.")
+            if "communes" in indicator:
+                counted = [c for c in indicator["communes"] if c["actual"]]
+                parts = [f"{c['name']} {c['actual']}" for c in counted] or ["không có"]
+                if indicator["without_commune"]:
+                    parts.append(f"chưa ghi xã {indicator['without_commune']}")
+                self.stdout.write("  Theo xã, phường mới: " + "; ".join(parts) + ".")
