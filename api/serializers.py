@@ -16,8 +16,13 @@ class DistrictSerializer(serializers.Serializer):
 
 
 class CommuneSerializer(serializers.Serializer):
+    """A commune: its code with its period, a code having been reused (01960 was xã Lãng Ngâm
+    until 31/01/2020, then xã Hiệp Lực)."""
+
     code = serializers.CharField(read_only=True)
     name = serializers.CharField(read_only=True)
+    valid_from = serializers.DateField(read_only=True)
+    valid_to = serializers.DateField(read_only=True, allow_null=True)
 
 
 class NamedRecordSerializer(serializers.Serializer):

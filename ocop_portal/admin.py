@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from ocop_portal.models import Commune, District, Province, User
+from ocop_portal.admin_services import ReadOnlyAdmin
+from ocop_portal.models import Commune, District, Province, UnitSuccession, User
 
 
 @admin.register(User)
@@ -43,7 +44,18 @@ class DistrictAdmin(admin.ModelAdmin):
 
 @admin.register(Commune)
 class CommuneAdmin(admin.ModelAdmin):
-    list_display = ("code", "__str__", "district", "valid_from", "valid_to")
-    list_filter = ("district", "kind")
+    list_display = ("code", "__str__", "district", "province", "valid_from", "valid_to")
+    list_filter = ("district", "province", "kind")
     search_fields = ("code", "name")
-    list_select_related = ("district",)
+    list_select_related = ("district", "province")
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(ReadOnlyAdmin):
+    """The record of how units followed one another: loaded from the reference data
+    (load_backan_2024), read here, changed only there."""
+
+    list_display = ("predecessor", "successor", "kind", "on", "basis", "confidence")
+    list_filter = ("on", "kind")
+    search_fields = ("predecessor__name", "successor__name", "predecessor__code")
+    list_select_related = ("predecessor", "successor")

@@ -15,7 +15,17 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from ocop_portal.models import Commune, District, UnitKind, UnitSuccession
+from ocop_portal.models import (  # noqa: F401 - re-exported: the units' reads in one place
+    Commune,
+    District,
+    Successions,
+    UnitKind,
+    UnitSuccession,
+    former_districts,
+    refusal,
+    span_text,
+    unit_names,
+)
 from ocop_portal.text import name_key, search_terms
 
 MERGER_2020 = dt.date(2020, 2, 1)
@@ -46,91 +56,6 @@ def crosswalk_district(predecessors: Iterable[Commune], kept_code: str) -> Distr
                key=lambda d: d.code)
 
 
-def former_districts(commune: Commune, successions: "Successions | None" = None) -> set[int]:
-    """The districts (ids) a record of `commune` may be counted in: its own; for a commune of
-    Thái Nguyên, also each former district one of its predecessors lay in (a record naming
-    that district is counted there; one naming none, in the crosswalk's)."""
-    cached = commune.__dict__.get("_former_districts")
-    if cached is not None:
-        return cached
-    found = {commune.district_id}
-    if commune.outside_districts:
-        preceding = (successions.preceding(commune) if successions else
-                     UnitSuccession.objects.filter(successor=commune).select_related(
-                         "predecessor"))
-        found |= {s.predecessor.district_id for s in preceding}
-    commune.__dict__["_former_districts"] = found  # the same for as long as the instance lives
-    return found
-
-
-def span_text(start: dt.date, end: dt.date) -> str:
-    if start == end:
-        return f"ngày {start:%d/%m/%Y}"
-    if (start, end) == (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)):
-        return f"năm {start.year}"
-    return f"từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}"
-
-
-def _names(units: list[Commune]) -> str:
-    names = [_lower_kind(u) for u in units]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
-
-
-def _lower_kind(unit: Commune) -> str:
-    text = str(unit)
-    if unit.outside_districts:
-        text = f"{text} (tỉnh {unit.province.name})"
-    return text[0].lower() + text[1:]
-
-
-class Successions:
-    """Every succession, read once (a few hundred rows): what followed a unit and what it
-    came from, without a query for each unit asked about."""
-
-    def __init__(self):
-        self.rows = list(UnitSuccession.objects.select_related(
-            "predecessor__district", "predecessor__province",
-            "successor__district", "successor__province"))
-        self._from: dict[int, list[UnitSuccession]] = {}
-        self._to: dict[int, list[UnitSuccession]] = {}
-        for row in sorted(self.rows, key=lambda r: (r.successor.code, r.predecessor.code)):
-            self._from.setdefault(row.predecessor_id, []).append(row)
-            self._to.setdefault(row.successor_id, []).append(row)
-
-    def following(self, commune: Commune) -> list[UnitSuccession]:
-        return self._from.get(commune.pk, [])
-
-    def preceding(self, commune: Commune) -> list[UnitSuccession]:
-        return self._to.get(commune.pk, [])
-
-
-def refusal(commune: Commune, start: dt.date, end: dt.date | None = None,
-            successions: Successions | None = None) -> str | None:
-    """Why `commune` cannot be a record's unit on `start` (or at any time up to `end`): the
-    unit it became or came from, named with the date; None when it existed then."""
-    end = end or start
-    if commune.is_valid_during(start, end):
-        return None
-    successions = successions or Successions()
-    when = span_text(start, end)
-    if commune.valid_to is not None and commune.valid_to < start:
-        followed = successions.following(commune)
-        if not followed:
-            return f"{commune} không còn từ {commune.valid_to + dt.timedelta(days=1):%d/%m/%Y}."
-        successors = [s.successor for s in followed]
-        day, kind = followed[0].on, followed[0].kind
-        if kind == "code_changed":
-            return (f"{commune} (mã {commune.code}) đổi sang mã {successors[0].code} từ "
-                    f"{day:%d/%m/%Y}; với {when} hãy dùng mã {successors[0].code}.")
-        if kind == "split_part":
-            return f"{commune} đã được chia vào {_names(successors)} từ {day:%d/%m/%Y}."
-        return f"{commune} đã sáp nhập vào {_names(successors)} từ {day:%d/%m/%Y}."
-    came = [s.predecessor for s in successions.preceding(commune)]
-    before = f"; trước đó là {_names(came)}" if came else ""
-    return (f"{commune} chỉ có từ {commune.valid_from:%d/%m/%Y}{before}, "
-            f"không dùng cho {when}.")
-
-
 def history_text(commune: Commune, successions: Successions | None = None) -> str:
     """The units before and after `commune`, for its record's page: "trước 01/07/2025: thị
     trấn Phủ Thông, huyện Bạch Thông" for a commune of Thái Nguyên (its predecessor of the
@@ -143,7 +68,7 @@ def history_text(commune: Commune, successions: Successions | None = None) -> st
         predecessors = [s.predecessor for s in came]
         same = [p for p in predecessors if p.name == commune.name] or predecessors
         districts = {p.district_id: p.district for p in same}
-        names = _names(same)
+        names = unit_names(same)
         if len(districts) == 1:
             names += f", {_district_name(next(iter(districts.values())))}"
         parts.append(f"trước {came[0].on:%d/%m/%Y}: {names}")
@@ -153,7 +78,7 @@ def history_text(commune: Commune, successions: Successions | None = None) -> st
         if not later:
             break
         successors = [s.successor for s in later]
-        parts.append(f"từ {later[0].on:%d/%m/%Y}: {_names(successors)}")
+        parts.append(f"từ {later[0].on:%d/%m/%Y}: {unit_names(successors)}")
         unit = successors[0]
         seen.update(s.pk for s in successors)
     return "; ".join(parts)
