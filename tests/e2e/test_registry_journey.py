@@ -39,7 +39,9 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     expect(district_options).to_have_text(["— Chọn huyện/thành phố —", "Huyện Chợ Đồn"])
     page.get_by_label("Tên chủ thể").fill(SUBJECT_NAME)
     page.get_by_label("Loại hình").select_option(label="Hợp tác xã")
-    page.get_by_label("Xã/Phường/Thị trấn").select_option(label="Xã Bằng Phúc (Chợ Đồn)")
+    # The 2024 producer's commune, of the layout until 30/06/2025.
+    page.get_by_label("Xã/Phường/Thị trấn").select_option(
+        label="Xã Bằng Phúc (Chợ Đồn; đến 30/06/2025)")
     page.get_by_label("Năm tham gia Chương trình OCOP").fill("2024")
     journey.snap("chu-the-moi")
     page.get_by_role("button", name="Lưu").click()
@@ -58,7 +60,7 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     page.get_by_label("Chủ thể").select_option(label=f"{SUBJECT_NAME} – Huyện Chợ Đồn")
     page.get_by_label("Nhóm sản phẩm").select_option(label="Chè")  # under its group, Thực phẩm
     page.get_by_label("Xã/Phường/Thị trấn sản xuất").select_option(
-        label="Xã Bằng Phúc (Chợ Đồn)")
+        label="Xã Bằng Phúc (Chợ Đồn; đến 30/06/2025)")
     page.get_by_label("Năm tham gia chu trình").fill("2024")
     journey.snap("san-pham-moi")
     page.get_by_role("button", name="Lưu").click()
