@@ -8,9 +8,10 @@ from targets.services import plan_180_load
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu tham chiếu của tỉnh Bắc Kạn năm 2024: đơn vị hành chính (tỉnh 06, 8 huyện, "
-        "108 xã), nhóm sản phẩm OCOP, cơ quan báo chí, Kế hoạch 180/KH-UBND với các chỉ tiêu "
-        "toàn tỉnh. "
+        "Nạp dữ liệu tham chiếu của tỉnh Bắc Kạn: đơn vị hành chính theo từng thời kỳ (tỉnh 06, "
+        "8 huyện, 108 xã 2020-2025; các xã trước 01/02/2020; 37 xã, phường của tỉnh Thái Nguyên "
+        "từ 01/07/2025 và việc sắp xếp giữa chúng), nhóm sản phẩm OCOP, cơ quan báo chí, Kế "
+        "hoạch 180/KH-UBND với các chỉ tiêu toàn tỉnh. "
         "Chạy lại nhiều lần không làm thay đổi dữ liệu."
     )
 
