@@ -99,7 +99,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
         model = Evaluation
         fields = ["id", "cycle_year", "kind", "level", "score_a", "score_b", "score_c",
                   "total_score", "stars", "decision_number", "decision_date",
-                  "decision_authority", "criteria_version", "note", "certificate", "created_at"]
+                  "decision_authority", "criteria_version", "note", "certificate", "review_state",
+                  "created_at"]
         read_only_fields = fields
 
     @extend_schema_field(CertificateSerializer(allow_null=True))

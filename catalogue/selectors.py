@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ocop_portal.models import District
+from ocop_portal.models import District, ReviewState
 from ocop_portal.text import search_terms
 from products.models import (
     Certificate,
@@ -29,6 +29,8 @@ def catalogue_products(today: dt.date) -> QuerySet:
     return Product.objects.filter(
         subject__archived_at__isnull=True,
         current_certificate__status=CertificateStatus.ACTIVE,
+        # Published only once the province has confirmed it (ocop_portal.review).
+        current_certificate__review_state=ReviewState.CONFIRMED,
         current_certificate__valid_from__lte=today,
         current_certificate__valid_to__gte=today,
     ).select_related(*CARD_JOINS)
@@ -59,7 +61,7 @@ def catalogue_standards(product: Product, today: dt.date) -> list[str]:
     """The names of the product's quality standards still valid on `today`."""
     certifications = QualityCertification.objects.filter(
         Q(expires_on__isnull=True) | Q(expires_on__gte=today), product=product,
-        issued_on__lte=today).order_by("standard", "pk")
+        issued_on__lte=today, review_state=ReviewState.CONFIRMED).order_by("standard", "pk")
     return sorted({str(certification) for certification in certifications})
 
 
@@ -83,7 +85,8 @@ def certificate_by_token(token: str) -> Certificate:
         Certificate.objects.select_related(
             "evaluation", "product", "product__subject", "product__commune", "product__district",
             "product__current_certificate", "superseded_by"),
-        verify_token=token, product__archived_at__isnull=True,
+        verify_token=token, review_state=ReviewState.CONFIRMED,
+        product__archived_at__isnull=True,
         product__subject__archived_at__isnull=True)
 
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CommunicationsConfig(AppConfig):
     name = "communications"
     verbose_name = "Truyền thông"
+
+    def ready(self):
+        from communications.review_kinds import register_kinds
+
+        register_kinds()

@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from ocop_portal.collation import vietnamese
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
-from ocop_portal.models import Archivable, District
+from ocop_portal.models import Archivable, District, Reviewable
 
 ATTACHMENT_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp"]
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -54,7 +54,7 @@ class MediaKind(models.TextChoices):
     OTHER = "khac", "Khác"
 
 
-class MediaItem(Archivable):
+class MediaItem(Reviewable, Archivable):
     """One news item, article or reportage about OCOP, recorded once."""
 
     title = models.CharField("Tiêu đề", max_length=500)

@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from communications.models import MediaItem, Outlet
 from communications.url_keys import url_key
+from ocop_portal import review
 from ocop_portal.archive import archive, require_in_use, restore
+from ocop_portal.models import ReviewState
 from ocop_portal.permissions import (
     can_view_district,
     require_edit_district,
@@ -120,9 +122,27 @@ def media_item_create(*, user, title: str, kind: str, outlet: Outlet, published_
     require_write(user)
     item = MediaItem(title=title, kind=kind, outlet=outlet, published_at=published_at, url=url,
                      author=author, district=district, note=note, attachment=attachment or "",
-                     is_demo=is_demo, created_by=user if user.pk else None)
+                     is_demo=is_demo, created_by=user if user.pk else None,
+                     review_state=review.entry_state(user))
     _check_scope(item, user=user, products=products, subjects=subjects)
-    return _save(item, products=list(products), subjects=list(subjects))
+    item = _save(item, products=list(products), subjects=list(subjects))
+    review.submit_new(item, user=user, kind="media", shown=media_item_shown(item))
+    return item
+
+
+def media_item_shown(item: MediaItem) -> dict[str, str]:
+    return review.shown(item, ["title", "kind", "outlet", "published_at", "district", "url"])
+
+
+# What the media indicator reads of an item: when and for which district it was published.
+COUNTED_MEDIA_FIELDS = ("published_at", "district")
+
+
+def media_item_change_apply(item: MediaItem, changes: dict, user) -> None:
+    """Apply a confirmed change of when or for which district an item was published."""
+    item.published_at = dt.datetime.fromisoformat(changes["published_at"])
+    item.district_id = changes["district"]
+    _save(item, products=None, subjects=None)
 
 
 @transaction.atomic
@@ -135,11 +155,28 @@ def media_item_update(*, media_item: MediaItem, user, products=None, subjects=No
     require_write(user)
     require_edit_district(user, media_item.district_id)
     require_in_use(media_item)
+    saved = {name: getattr(media_item, name) for name in COUNTED_MEDIA_FIELDS}
+    saved_district = media_item.district
     for name, value in fields.items():
         setattr(media_item, name, value)
     _check_scope(media_item, user=user, products=products, subjects=subjects)
-    return _save(media_item, products=_keep_hidden(products, media_item.products, user),
+    proposed = {name: getattr(media_item, name) for name in COUNTED_MEDIA_FIELDS}
+    confirmed = media_item.review_state == ReviewState.CONFIRMED
+    if review.needs_review(user) and confirmed and proposed != saved:
+        # When and where an item counts waits for the province; the rest is saved.
+        _check_published_at(media_item)
+        after = media_item_shown(media_item)
+        media_item.published_at, media_item.district = saved["published_at"], saved_district
+        review.propose_change(
+            media_item, user=user, kind="media_change",
+            changes={"published_at": proposed["published_at"].isoformat(),
+                     "district": getattr(proposed["district"], "pk", None)},
+            before=media_item_shown(media_item), after=after)
+    item = _save(media_item, products=_keep_hidden(products, media_item.products, user),
                  subjects=_keep_hidden(subjects, media_item.subjects, user))
+    if not confirmed:
+        review.resubmit_if_returned(item, user=user, kind="media", shown=media_item_shown(item))
+    return item
 
 
 def _keep_hidden(chosen, linked, user):

@@ -14,6 +14,7 @@ from communications import selectors, services
 from communications.filters import filtered_media_items
 from communications.forms import MediaItemForm, OutletForm
 from communications.models import Outlet
+from ocop_portal import review
 from ocop_portal.archive_views import archive_view, page_rights, restore_view
 from ocop_portal.download_views import export_or_offer
 from ocop_portal.permissions import (
@@ -61,6 +62,8 @@ def media_item_detail(request, pk):
     item = selectors.media_item_get_for_user(request.user, pk)
     return render(request, "communications/mediaitem_detail.html", {
         "item": item,
+        # What awaits the province's review, for the badge and the notice (one query).
+        "pending_changes": review.annotate_records([item]),
         **page_rights(request.user, item),
     })
 

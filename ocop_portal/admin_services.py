@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
 
+from ocop_portal.period_lock import delete_refusals
 from ocop_portal.views_helpers import add_service_errors
 
 
@@ -100,6 +101,12 @@ class ServiceAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.delete_with_service is not None and super().has_delete_permission(request,
                                                                                        obj)
+
+    def get_deleted_objects(self, objs, request):
+        # A record dated in a closed month (chốt số liệu) is shown as protected, with the
+        # reason, so the confirmation page refuses instead of failing on the delete.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *delete_refusals(objs)]
 
     def delete_model(self, request, obj):
         self.delete_with_service(obj, user=request.user)

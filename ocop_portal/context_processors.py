@@ -12,6 +12,8 @@ NAVIGATION = [
     ("Chủ thể", "subjects:list", "people", EVERYONE),
     ("Truyền thông", "communications:list", "megaphone", EVERYONE),
     ("Kế hoạch", "targets:plan_detail", "clipboard-check", EVERYONE),
+    ("Xác nhận", "review:list", "patch-check", EVERYONE),
+    ("Việc cần làm", "todo:list", "list-check", EVERYONE),
     ("Báo cáo", "reports:list", "file-earmark-spreadsheet",
      (Role.PROVINCE_STAFF, Role.ADMIN, Role.LEADER)),
 ]

@@ -53,14 +53,23 @@ class DrillThrough:
     as_of: dt.date
     district: str | None
     label: str
+    # `?review=pending`: the records awaiting the province's review that would count once
+    # confirmed (the figure's `pending`) instead of those counted (ocop_portal.review).
+    pending: bool = False
 
     @property
     def as_of_param(self) -> str:
         return f"{self.as_of:%d/%m/%Y}"
 
     def apply(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        from ocop_portal.review import including_pending
+
         records = _get_source().records(self.code, year=self.year, as_of=self.as_of)
-        return queryset.filter(pk__in=records.values("pk"))
+        if not self.pending:
+            return queryset.filter(pk__in=records.values("pk"))
+        with including_pending():
+            awaiting = _get_source().records(self.code, year=self.year, as_of=self.as_of)
+        return queryset.filter(pk__in=awaiting.values("pk")).exclude(pk__in=records.values("pk"))
 
     def scope_note(self, user) -> str:
         """What a district officer following a figure beyond their district should know: the
@@ -118,4 +127,8 @@ def drill_through(params: Mapping[str, Any], *, kind: str) -> DrillThrough | Non
         raise Http404("Chỉ tiêu, năm hoặc ngày số liệu không hợp lệ.") from error
     district = params.get("district") or None
     label = source.label(code, year=year, district=district, as_of=as_of)
-    return DrillThrough(code=code, year=year, as_of=as_of, district=district, label=label)
+    pending = params.get("review") == "pending"
+    if pending:
+        label += " – hồ sơ chờ tỉnh xác nhận (chưa tính)"
+    return DrillThrough(code=code, year=year, as_of=as_of, district=district, label=label,
+                        pending=pending)

@@ -549,3 +549,100 @@ def refusal(commune: Commune, start: dt.date, end: dt.date | None = None,
     before = f"; trước đó là {unit_names(came)}" if came else ""
     return (f"{commune} chỉ có từ {commune.valid_from:%d/%m/%Y}{before}, "
             f"không dùng cho {when}.")
+
+
+# Province review of what districts enter --------------------------------------------------------
+
+class ReviewState(models.TextChoices):
+    CONFIRMED = "confirmed", "Đã xác nhận"
+    PENDING = "pending", "Chờ xác nhận"
+    RETURNED = "returned", "Trả lại"
+
+
+class Reviewable(models.Model):
+    """A record an indicator counts: entered by a district officer it is "Chờ xác nhận" until
+    province staff confirm it, and counts (as `actual`) only once confirmed; entered by province
+    staff or an administrator it is confirmed at once (ocop_portal.review)."""
+
+    review_state = models.CharField("Xác nhận của tỉnh", max_length=10,
+                                    choices=ReviewState.choices, default=ReviewState.CONFIRMED,
+                                    editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.review_state == ReviewState.CONFIRMED
+
+
+class ReviewAction(models.TextChoices):
+    CREATE = "create", "Thêm mới"
+    CHANGE = "change", "Sửa"
+
+
+class ReviewItem(models.Model):
+    """One submission of a district officer awaiting province review: a new record (its
+    `review_state` says the same), or a change to a counted field of a confirmed record, kept
+    here (`changes`) and applied only when confirmed, so that the record counts in its
+    confirmed form until then. `before`/`after` are the values as the review page shows them."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Chờ xác nhận"
+        CONFIRMED = "confirmed", "Đã xác nhận"
+        RETURNED = "returned", "Trả lại"
+        WITHDRAWN = "withdrawn", "Đã rút"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField("Loại hồ sơ", max_length=30)
+    action = models.CharField("Nội dung", max_length=10, choices=ReviewAction.choices)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name="Huyện/Thành phố")
+    title = models.CharField("Hồ sơ", max_length=300)
+    before = models.JSONField("Trước", default=dict, blank=True)
+    after = models.JSONField("Sau", default=dict, blank=True)
+    changes = models.JSONField("Giá trị đề nghị", default=dict, blank=True)
+    state = models.CharField("Trạng thái", max_length=10, choices=State.choices,
+                             default=State.PENDING, db_index=True)
+    submitted_by = models.ForeignKey("ocop_portal.User", on_delete=models.PROTECT,
+                                     related_name="+", verbose_name="Người gửi")
+    submitted_at = models.DateTimeField("Gửi lúc")
+    decided_by = models.ForeignKey("ocop_portal.User", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name="Người xử lý")
+    decided_at = models.DateTimeField("Xử lý lúc", null=True, blank=True)
+    reason = models.CharField("Lý do trả lại", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "Hồ sơ chờ xác nhận"
+        verbose_name_plural = "Hồ sơ chờ xác nhận"
+        ordering = ["submitted_at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "state"]),
+                   models.Index(fields=["state", "district", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.title}"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail sent to one person in one run (`run_key`, the run's local date): the
+    unique pair makes a repeated run (a redelivered job, a second beat tick) send nothing twice
+    (ocop_portal.reminders)."""
+
+    user = models.ForeignKey("ocop_portal.User", on_delete=models.CASCADE,
+                             related_name="reminders_sent", verbose_name="Người nhận")
+    run_key = models.CharField("Đợt nhắc việc", max_length=40)
+    email = models.EmailField("Địa chỉ e-mail")
+    line_count = models.PositiveSmallIntegerField("Số việc", default=0)
+    sent_at = models.DateTimeField("Gửi lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "E-mail nhắc việc đã gửi"
+        verbose_name_plural = "E-mail nhắc việc đã gửi"
+        ordering = ["-sent_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "run_key"],
+                                               name="reminder_once_per_user_and_run")]
+
+    def __str__(self):
+        return f"{self.user} – {self.run_key}"

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ocop_portal.middleware.ReviewNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "ocop_portal.middleware.PrivatePagesMiddleware",
@@ -269,6 +270,35 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+
+def _reminder_crontab(text: str):
+    """REMINDER_CRONTAB: five cron fields "minute hour day-of-month month day-of-week" in
+    Asia/Ho_Chi_Minh; empty turns the reminder e-mails off."""
+    if not text.strip():
+        return None
+    fields = text.split()
+    try:
+        if len(fields) != 5:
+            raise ValueError("cần đúng 5 trường")
+        minute, hour, day_of_month, month_of_year, day_of_week = fields
+        return crontab(minute=minute, hour=hour, day_of_month=day_of_month,
+                       month_of_year=month_of_year, day_of_week=day_of_week)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"REMINDER_CRONTAB={text!r} không hợp lệ ({error}): hãy ghi 5 trường \"phút giờ "
+            "ngày tháng thứ\", ví dụ \"0 7 * * 1\" (07:00 thứ Hai hằng tuần).") from error
+
+
+# The reminder e-mails of each person's "Việc cần làm" (ocop_portal.reminders): weekly, Monday
+# 07:00, unless set.
+REMINDER_CRONTAB = env.str("REMINDER_CRONTAB", default="0 7 * * 1")
+_reminder_schedule = _reminder_crontab(REMINDER_CRONTAB)
+if _reminder_schedule is not None:
+    CELERY_BEAT_SCHEDULE["todo-reminders"] = {
+        "task": "ocop_portal.tasks.reminders_send_task",
+        "schedule": _reminder_schedule,
+    }
 # A list export or an appendix up to this many rows is made while the user waits; a longer one
 # is made in the background, with a progress bar (ocop_portal.downloads).
 EXPORT_INLINE_ROWS = env.int("EXPORT_INLINE_ROWS", default=2000)

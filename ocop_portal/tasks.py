@@ -4,7 +4,7 @@ downloads are made and, after a week, deleted."""
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from ocop_portal import downloads, jobs
+from ocop_portal import downloads, jobs, reminders
 
 
 @shared_task(soft_time_limit=60, time_limit=90)
@@ -37,3 +37,14 @@ def _download_given_up(download_id: int, *, reason: str):
 def download_purge_task():
     """Beat, daily: delete the files made more than a week ago."""
     return downloads.download_purge()
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=10 * 60, time_limit=11 * 60)
+def reminders_send_task(self, run_key: str | None = None):
+    """Beat (REMINDER_CRONTAB): e-mail each person their to-do list, once per run key; the
+    e-mails that failed are tried again later (those sent are not sent twice)."""
+    outcome = reminders.reminders_send(run_key=run_key)
+    if outcome.failed:
+        raise self.retry(args=[outcome.run_key], countdown=10 * 60)
+    return {"run_key": outcome.run_key, "sent": len(outcome.sent),
+            "already_sent": len(outcome.already_sent)}

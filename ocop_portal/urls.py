@@ -23,6 +23,8 @@ urlpatterns = [
     path("targets/", include("targets.urls")),
     path("reports/", include("targets.report_urls")),
     path("downloads/", include("ocop_portal.download_urls")),
+    path("review/", include("ocop_portal.review_urls")),
+    path("todo/", include("ocop_portal.todo_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(
         redirect_authenticated_user=True,

@@ -31,7 +31,7 @@ def record_about(request, *, parent, parent_name, form_class, service, template,
                  success_url):
     """A page that records something about a parent record (an evaluation of a product, a
     linkage of a producer): the caller has already checked the user may edit the parent."""
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             outcome = service(**{parent_name: parent}, user=request.user, **form.cleaned_data)

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from ocop_portal import units
 from ocop_portal.archive_views import archived_asked
+from ocop_portal.completeness import COMPLETE_CHOICES, filter_complete
 from ocop_portal.domain import (
     EXPIRY_WINDOWS_DAYS,
     FIRST_PROGRAMME_YEAR,
@@ -16,7 +17,7 @@ from ocop_portal.filters import DrillThroughFilterSet
 from ocop_portal.permissions import visible_districts
 from ocop_portal.sorting import Column, ListSort
 from ocop_portal.unit_fields import CommuneFilter, communes_of, filter_by_commune
-from products import selectors
+from products import completeness, selectors
 from products.forms import grouped_group_choices
 from products.models import (
     CYCLE_POSITIONS,
@@ -79,6 +80,8 @@ class ProductFilter(DrillThroughFilterSet):
     traceability = django_filters.ChoiceFilter(label="Truy xuất nguồn gốc", choices=YES_NO,
                                                method="filter_traceability",
                                                empty_label="Tất cả")
+    complete = django_filters.ChoiceFilter(label="Hồ sơ", choices=COMPLETE_CHOICES,
+                                           method="filter_complete", empty_label="Tất cả")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +144,9 @@ class ProductFilter(DrillThroughFilterSet):
     def filter_traceability(self, queryset, name, value):
         return selectors.filter_traceability(queryset, value == "co", self.today)
 
+    def filter_complete(self, queryset, name, value):
+        return filter_complete(queryset, value == "1")
+
 
 SORT_COLUMNS = (
     Column("name", "Sản phẩm", ("name",), text=True),
@@ -149,6 +155,7 @@ SORT_COLUMNS = (
     Column("district", "Huyện", ("district__name",), text=True),
     Column("stars", "Hạng", ("current_certificate__evaluation__stars",), descending_first=True),
     Column("valid_to", "Giấy chứng nhận", ("current_certificate__valid_to",)),
+    Column("completeness", "Hồ sơ", ("completeness",)),
 )
 
 
@@ -156,7 +163,7 @@ def filtered_products(user, params):
     """The products the list shows for these query `params` (filters, a dashboard number's
     drill-through, the order asked for) in the user's scope: the page, its export and a
     download made later in the background read the same rows."""
-    product_filter = ProductFilter(params, user=user, queryset=selectors.product_list_for_user(
-        user, archived=archived_asked(params)))
+    product_filter = ProductFilter(params, user=user, queryset=completeness.with_completeness(
+        selectors.product_list_for_user(user, archived=archived_asked(params))))
     sort = ListSort.from_request(params, SORT_COLUMNS, default="name")
     return product_filter, sort.apply(product_filter.qs), product_filter.drill_through, sort

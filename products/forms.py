@@ -15,6 +15,7 @@ from ocop_portal.permissions import editable_districts, scope_to_user
 from ocop_portal.unit_fields import use_commune_field
 from products import rules
 from products.models import (
+    DECISION_SCAN_EXTENSIONS,
     OPEN_STAGES,
     QD_148_EFFECTIVE,
     STAGE_ORDER,
@@ -117,6 +118,11 @@ class ProductForm(PortalFormMixin, forms.ModelForm):
         return photo
 
 
+DECISION_SCAN_ACCEPT = ",".join(f".{extension}" for extension in DECISION_SCAN_EXTENSIONS)
+DECISION_SCAN_HELP = ("Tệp PDF hoặc ảnh chụp (PNG, JPG, WEBP) của quyết định đã ký, tối đa 10 MB; "
+                      "chỉ người xem được sản phẩm mới tải về được.")
+
+
 class EvaluationForm(PortalFormMixin, forms.Form):
     cycle_year = forms.IntegerField(label="Năm đánh giá (chu trình)", min_value=2013,
                                     max_value=2100)
@@ -146,6 +152,10 @@ class EvaluationForm(PortalFormMixin, forms.Form):
         choices=[("", "Theo ngày quyết định"), *CriteriaVersion.choices])
     note = forms.CharField(label="Ghi chú", required=False, max_length=TEXT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    decision_scan = forms.FileField(
+        label="Bản chụp quyết định", required=False,
+        widget=forms.FileInput(attrs={"accept": DECISION_SCAN_ACCEPT}),
+        help_text=DECISION_SCAN_HELP)
 
     # What the page's script needs to add the parts up as they are typed (read by the template
     # into json_script); the server still decides with the same figures in clean().
@@ -170,6 +180,16 @@ class EvaluationForm(PortalFormMixin, forms.Form):
         for part, message in rules.part_errors(version, parts).items():
             self.add_error(f"score_{part}", message)
         return cleaned
+
+
+class DecisionScanForm(PortalFormMixin, forms.Form):
+    """The scan of a recorded evaluation's decision, attached after the evaluation."""
+
+    decision_scan = forms.FileField(
+        label="Bản chụp quyết định",
+        widget=forms.FileInput(attrs={"accept": DECISION_SCAN_ACCEPT}),
+        help_text=DECISION_SCAN_HELP,
+        error_messages={"required": "Hãy chọn tệp bản chụp quyết định."})
 
 
 class QualityCertificationForm(PortalFormMixin, forms.ModelForm):

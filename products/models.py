@@ -5,7 +5,8 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -16,7 +17,14 @@ from simple_history.models import HistoricalRecords
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import PART_UPPER_BOUND, RECOGNITION_MIN_STARS, overlaps, year_span
 from ocop_portal.forms import TEXT_MAX_LENGTH, MaxCharactersValidator
-from ocop_portal.models import Archivable, Commune, CommuneInDistrictMixin, District
+from ocop_portal.models import (
+    Archivable,
+    Commune,
+    CommuneInDistrictMixin,
+    District,
+    Reviewable,
+)
+from ocop_portal.storage import get_private_storage
 from subjects.models import YEAR_VALIDATORS, Subject
 
 
@@ -142,7 +150,34 @@ class EvaluationLevel(models.TextChoices):
     CENTRAL = "trung_uong", "Cấp trung ương"
 
 
-class Evaluation(models.Model):
+# The scan of a decision: a PDF or a photo of the signed paper, as a media item's attachment.
+DECISION_SCAN_EXTENSIONS = ["pdf", "png", "jpg", "jpeg", "webp"]
+DECISION_SCAN_MAX_BYTES = 10 * 1024 * 1024
+# What each kind of file starts with: a renamed file of another kind is refused.
+_SCAN_SIGNATURES = {"pdf": (b"%PDF-",), "png": (b"\x89PNG\r\n\x1a\n",),
+                    "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",), "webp": (b"RIFF",)}
+
+
+def validate_decision_scan(file) -> None:
+    """A decision scan is at most 10 MB and is the PDF or image its name says."""
+    if file.size > DECISION_SCAN_MAX_BYTES:
+        size = f"{file.size / (1024 * 1024):.1f}".replace(".", ",")
+        raise ValidationError("Bản chụp quyết định không được lớn hơn 10 MB "
+                              f"(tệp đã chọn nặng {size} MB).")
+    extension = file.name.rpartition(".")[2].lower()
+    if extension not in _SCAN_SIGNATURES or getattr(file, "_committed", False):
+        return  # the extension's own message; a stored file was checked when it came in
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(16)
+    file.seek(position)
+    if not head.startswith(_SCAN_SIGNATURES[extension]) or (
+            extension == "webp" and head[8:12] != b"WEBP"):
+        raise ValidationError("Tệp đã chọn không phải là tệp PDF hoặc ảnh như tên tệp ghi; "
+                              "hãy chọn bản chụp quyết định dạng PDF, PNG, JPG hoặc WEBP.")
+
+
+class Evaluation(Reviewable):
     """One evaluation and ranking of a product by a council, with its decision."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="evaluations",
@@ -171,6 +206,14 @@ class Evaluation(models.Model):
     decision_date = models.DateField("Ngày quyết định", null=True, blank=True)
     decision_authority = models.CharField("Cơ quan ban hành quyết định", max_length=255,
                                           blank=True)
+    # Kept outside the served media (ocop_portal.storage): read through the product's page only.
+    decision_scan = models.FileField(
+        "Bản chụp quyết định", upload_to="decisions/%Y/", blank=True, max_length=255,
+        storage=get_private_storage, validators=[
+            FileExtensionValidator(DECISION_SCAN_EXTENSIONS,
+                                   "Bản chụp quyết định chỉ nhận tệp PDF hoặc ảnh (PNG, JPG, "
+                                   "WEBP)."),
+            validate_decision_scan])
     criteria_version = models.CharField("Bộ tiêu chí", max_length=10,
                                         choices=CriteriaVersion.choices)
     note = models.TextField("Ghi chú", blank=True, max_length=TEXT_MAX_LENGTH,
@@ -358,7 +401,7 @@ def new_verify_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Certificate(models.Model):
+class Certificate(Reviewable):
     """The OCOP certificate that a 3 to 5-star recognition grants, valid 36 months."""
 
     evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE,
@@ -447,7 +490,7 @@ class Standard(models.TextChoices):
 ADVANCED_QM_STANDARDS = tuple(s for s in Standard if s != Standard.OTHER)
 
 
-class QualityCertification(models.Model):
+class QualityCertification(Reviewable):
     """A quality-management standard certified for a product (VietGAP, ISO 22000, ...)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE,
@@ -481,7 +524,7 @@ class QualityCertification(models.Model):
         return self.standard in ADVANCED_QM_STANDARDS
 
 
-class Traceability(models.Model):
+class Traceability(Reviewable):
     """Traceability in place for a product (a system, a stamp code) over a span of dates."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE,

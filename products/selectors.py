@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from simple_history.models import DeletedObject
 
-from ocop_portal import units
+from ocop_portal import review, units
 from ocop_portal.permissions import can_view_district, scope_to_user
-from products import rules
+from products import completeness, rules
 from products.models import (
     OPEN_STAGES,
     STAGE_DATE_FIELDS,
@@ -68,12 +68,19 @@ def product_detail(product: Product, user) -> dict:
                                      evaluation.criteria_version)
         evaluation.level_warning = warning  # type: ignore[attr-defined]
     subject = product.subject
+    certificates = list(product.certificates.select_related("evaluation", "superseded_by")
+                        .order_by("-valid_from", "-pk"))
+    quality_certifications = list(product.quality_certifications.all())
+    traceability_records = list(product.traceability_records.all())
+    # What awaits the province's review, for the badges and the notice (one query).
+    pending_changes = review.annotate_records(
+        [product, *evaluations, *certificates, *quality_certifications, *traceability_records])
     return {
         "evaluations": evaluations,
-        "certificates": list(product.certificates.select_related("evaluation", "superseded_by")
-                             .order_by("-valid_from", "-pk")),
-        "quality_certifications": list(product.quality_certifications.all()),
-        "traceability_records": list(product.traceability_records.all()),
+        "certificates": certificates,
+        "quality_certifications": quality_certifications,
+        "traceability_records": traceability_records,
+        "pending_changes": pending_changes,
         "subject_visible": can_view_district(user, subject.district_id),
         "linkages": (list(subject.linkages.all())
                      if can_view_district(user, subject.district_id) else []),
@@ -82,6 +89,7 @@ def product_detail(product: Product, user) -> dict:
         "history": product_history(product, user=user),
         # its commune's full name with the units before and after it (one query)
         "commune_text": units.unit_with_history(product.commune),
+        "dossier": completeness.product_dossier(product),
     }
 
 

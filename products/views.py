@@ -1,7 +1,9 @@
 """Pages of the product registry. Each view parses input with a form, calls one selector or
 service, and renders or redirects."""
 
+import mimetypes
 from functools import partial
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from communications.selectors import media_items_for_product
 from ocop_portal.archive_views import archive_view, page_rights, restore_view
@@ -21,6 +23,7 @@ from ocop_portal.permissions import (
 )
 from ocop_portal.views_helpers import (
     add_service_errors,
+    file_download,
     querystring_without_page,
     record_about,
 )
@@ -28,6 +31,7 @@ from products import selectors, services
 from products.filters import filtered_products
 from products.forms import (
     CertificateRevokeForm,
+    DecisionScanForm,
     EvaluationForm,
     ParticipationAdvanceForm,
     ParticipationForm,
@@ -36,7 +40,7 @@ from products.forms import (
     QualityCertificationForm,
     TraceabilityForm,
 )
-from products.models import Certificate, CycleParticipation
+from products.models import Certificate, CertificateStatus, CycleParticipation, Evaluation
 
 PAGE_SIZE = 50
 
@@ -120,6 +124,48 @@ def product_photo(request, pk):
     return FileResponse(product.photo.open("rb"))
 
 
+def _evaluation_of(request, pk, evaluation_pk) -> Evaluation:
+    """An evaluation of a product the user may see (product_get_for_user), or 404."""
+    product = selectors.product_get_for_user(request.user, pk)
+    evaluation = get_object_or_404(Evaluation.objects.filter(product=product), pk=evaluation_pk)
+    evaluation.product = product  # read with what its page shows
+    return evaluation
+
+
+@require_GET
+def evaluation_decision_scan(request, pk, evaluation_pk):
+    """The scan of an evaluation's decision, for whoever may see the product."""
+    evaluation = _evaluation_of(request, pk, evaluation_pk)
+    filename = PurePath(evaluation.decision_scan.name).name if evaluation.decision_scan else ""
+    # Always a download, never rendered inline: the file is user-supplied.
+    return file_download(
+        evaluation.decision_scan, filename=filename,
+        content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        not_made="Đánh giá này chưa có bản chụp quyết định.",
+        missing="Không tìm thấy tệp bản chụp quyết định.")
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_decision_scan_upload(request, pk, evaluation_pk):
+    """Attach (or replace) the scan of a recorded evaluation's decision."""
+    evaluation = _evaluation_of(request, pk, evaluation_pk)
+    product = evaluation.product
+    require_edit_district(request.user, product.district_id)
+    form = DecisionScanForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_decision_scan_attach(evaluation, user=request.user,
+                                                     **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Đã lưu bản chụp quyết định "
+                                      f"{evaluation.decision_number}.")
+            return redirect("products:detail", pk=product.pk)
+    return render(request, "products/decision_scan_form.html",
+                  {"form": form, "product": product, "evaluation": evaluation})
+
+
 def _product_subform(request, pk, form_class, service, template, success):
     """Record something about a product (an evaluation, a standard, traceability)."""
     product = selectors.product_get_for_user(request.user, pk)
@@ -164,7 +210,10 @@ def certificate_revoke(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Đã thu hồi giấy chứng nhận.")
+            if certificate.status == CertificateStatus.REVOKED:
+                messages.success(request, "Đã thu hồi giấy chứng nhận.")
+            else:
+                messages.success(request, "Đã gửi đề nghị thu hồi giấy chứng nhận.")
             return redirect("products:detail", pk=product.pk)
     return render(request, "products/certificate_revoke.html",
                   {"form": form, "product": product, "certificate": certificate})

@@ -18,6 +18,7 @@ from ocop_portal.models import (
     Commune,
     CommuneInDistrictMixin,
     District,
+    Reviewable,
     WebURLField,
 )
 
@@ -142,7 +143,7 @@ class Subject(CommuneInDistrictMixin, Archivable):
         return day, day
 
 
-class Linkage(models.Model):
+class Linkage(Reviewable):
     """A production or sales linkage contract of a subject (liên kết sản xuất, tiêu thụ)."""
 
     class Kind(models.TextChoices):
@@ -187,7 +188,7 @@ class Linkage(models.Model):
         return f"{self.partner} ({self.contract_number or 'không số'})"
 
 
-class SupportRecord(models.Model):
+class SupportRecord(Reviewable):
     """Support given to a subject: consolidation, a new subject's start, training, promotion."""
 
     class Kind(models.TextChoices):

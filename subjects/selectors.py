@@ -4,8 +4,9 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from ocop_portal import units
+from ocop_portal import review, units
 from ocop_portal.permissions import scope_to_user
+from subjects import completeness
 from subjects.models import Subject
 
 
@@ -39,10 +40,15 @@ def subject_detail(subject: Subject, user) -> dict:
     products = (scope_to_user(own, user)
                 .select_related("district", "group", "group__parent", "current_certificate",
                                 "current_certificate__evaluation"))
+    linkages = list(subject.linkages.all())
+    supports = list(subject.supports.select_related("created_by"))
     return {
         "products": list(products),
-        "linkages": list(subject.linkages.all()),
-        "supports": list(subject.supports.select_related("created_by")),
+        "linkages": linkages,
+        "supports": supports,
+        # What awaits the province's review, for the badges and the notice (one query).
+        "pending_changes": review.annotate_records([subject, *linkages, *supports]),
         # its commune's full name with the units before and after it (one query)
         "commune_text": units.unit_with_history(subject.commune),
+        "dossier": completeness.subject_dossier(subject),
     }

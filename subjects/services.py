@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from ocop_portal import review
 from ocop_portal.archive import archive, archived_message, require_in_use, restore
 from ocop_portal.domain import refuse_future
 from ocop_portal.history import record_author
@@ -141,8 +142,49 @@ def subject_create(*, user: User, fields: SubjectFields, is_demo: bool = False) 
     subject = subject_build(user=user, fields=fields, is_demo=is_demo)
     _guard_duplicate(subject)
     subject.full_clean()
+    first_year = subject.first_year_in_programme
+    if review.needs_review(user) and first_year is not None:
+        # The first programme year counts a new producer: it waits for the province's review.
+        subject.first_year_in_programme = None
     record_author(subject, user).save()
+    if subject.first_year_in_programme != first_year:
+        _propose_first_year(subject, first_year, user)
     return subject
+
+
+def _propose_first_year(subject: Subject, first_year: int | None, user) -> None:
+    review.propose_change(
+        subject, user=user, kind="subject_first_year",
+        changes={"first_year_in_programme": first_year},
+        before={"Năm tham gia Chương trình OCOP": review.shown_value(
+            subject.first_year_in_programme)},
+        after={"Năm tham gia Chương trình OCOP": review.shown_value(first_year)})
+
+
+def _propose_unit(subject: Subject, proposed: Subject, saved: Subject, user) -> None:
+    """An officer's change of a confirmed producer's district or commune: kept for review."""
+    review.propose_change(
+        subject, user=user, kind="subject_unit",
+        changes={"district": proposed.district_id, "commune": proposed.commune_id},
+        before={"Huyện/Thành phố": str(saved.district), "Xã/Phường/Thị trấn":
+                review.shown_value(saved.commune)},
+        after={"Huyện/Thành phố": str(proposed.district), "Xã/Phường/Thị trấn":
+               review.shown_value(proposed.commune)})
+
+
+def subject_first_year_apply(subject: Subject, changes: dict, user) -> None:
+    """Apply a confirmed first programme year (ReviewItem.changes)."""
+    subject.first_year_in_programme = changes["first_year_in_programme"]
+    _refuse_future_years(subject)
+    subject.full_clean()
+    record_author(subject, user).save(update_fields=["first_year_in_programme", "updated_at"])
+
+
+def subject_unit_apply(subject: Subject, changes: dict, user) -> None:
+    """Apply a confirmed district and commune (ReviewItem.changes)."""
+    subject.district_id, subject.commune_id = changes["district"], changes["commune"]
+    subject.full_clean()
+    record_author(subject, user).save(update_fields=["district", "commune", "updated_at"])
 
 
 @transaction.atomic
@@ -152,6 +194,8 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
 
     require_edit_district(user, subject.district_id)
     require_in_use(subject)
+    saved = Subject(district_id=subject.district_id, commune_id=subject.commune_id,
+                    first_year_in_programme=subject.first_year_in_programme)
     fields.apply(subject)
     require_edit_district(user, subject.district_id)
     refuse_future("registration_date", subject.registration_date, "Ngày cấp ĐKKD")
@@ -159,6 +203,18 @@ def subject_update(subject: Subject, *, user: User, fields: SubjectFields) -> Su
     _subject_keys(subject)
     _guard_duplicate(subject)
     subject.full_clean()
+    # An officer's change to what an indicator reads waits for the province; the rest is saved.
+    proposed_year = subject.first_year_in_programme
+    unit_changed = (subject.district_id, subject.commune_id) != (saved.district_id,
+                                                                  saved.commune_id)
+    reviewed = review.needs_review(user)
+    if reviewed and proposed_year != saved.first_year_in_programme:
+        subject.first_year_in_programme = saved.first_year_in_programme
+        _propose_first_year(subject, proposed_year, user)
+    if reviewed and unit_changed:
+        proposed = Subject(district_id=subject.district_id, commune_id=subject.commune_id)
+        subject.district_id, subject.commune_id = saved.district_id, saved.commune_id
+        _propose_unit(subject, proposed, saved, user)
     record_author(subject, user).save()
     refresh_search_text_for_subject(subject)
     return subject
@@ -177,8 +233,11 @@ def linkage_add(*, subject: Subject, user: User, partner: str, valid_from: dt.da
                       contract_number=contract_number, contract_date=contract_date,
                       valid_from=valid_from, valid_to=valid_to, households=households, note=note)
     linkage.partner = clean_text(linkage.partner)
+    linkage.review_state = review.entry_state(user)
     linkage.full_clean()
     record_author(linkage, user).save()
+    review.submit_new(linkage, user=user, kind="linkage", shown=review.shown(
+        linkage, ["kind", "partner", "contract_number", "valid_from", "valid_to"]))
     return linkage
 
 
@@ -190,7 +249,10 @@ def support_record_add(*, subject: Subject, user: User, kind: str, date: dt.date
     require_in_use(subject)
     refuse_future("date", date, "Ngày hỗ trợ")
     record = SupportRecord(subject=subject, kind=kind, date=date, content=content, amount=amount,
-                           funding_source=funding_source, created_by=user if user.pk else None)
+                           funding_source=funding_source, created_by=user if user.pk else None,
+                           review_state=review.entry_state(user))
     record.full_clean()
     record_author(record, user).save()
+    review.submit_new(record, user=user, kind="support", shown=review.shown(
+        record, ["kind", "date", "content", "amount"]))
     return record

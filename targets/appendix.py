@@ -141,6 +141,24 @@ def quota_notes(progress: YearProgress, items: Sequence[IndicatorProgress]) -> l
     return notes
 
 
+def pending_notes(progress: YearProgress, items: Sequence[IndicatorProgress]) -> list[str]:
+    """A note for each of these indicators with records awaiting the province's review: how
+    many, in all and by district, beside the actual that does not count them
+    (ocop_portal.review)."""
+    notes = []
+    for item in items:
+        if not item.total.pending:
+            continue
+        where = "; ".join(f"{district.short_name} {item.districts[district.code].pending}"
+                          for district in progress.districts
+                          if item.districts[district.code].pending)
+        unit = "tin, bài" if item.is_media else item.indicator.unit
+        notes.append(f"- {item.indicator.name}: {item.total.pending} {unit} do huyện nhập đang "
+                     f"chờ Văn phòng Điều phối tỉnh xác nhận, chưa tính vào cột Thực hiện"
+                     f"{f' ({where})' if where else ''}.")
+    return notes
+
+
 def _figures(figures) -> list:
     values = []
     for figure in figures:
@@ -183,6 +201,7 @@ def _write_notes(sheet, data: AppendixData, *, start_row: int, widths: Sequence[
     texts = ["- Tỷ lệ (%) = Thực hiện / Kế hoạch; để trống khi chưa giao kế hoạch. Danh sách hồ "
              "sơ được tính ở trang “Danh sách”.",
              *quota_notes(data.progress, data.items),
+             *pending_notes(data.progress, data.items),
              *(f"- {item.indicator.name}: {item.indicator.counting_rule}" for item in data.items)]
     notes = [HeadingLine("Ghi chú:", bold=True, align="left"),
              *(HeadingLine(text, align="justify", size=BODY_SIZE) for text in texts)]

@@ -15,3 +15,7 @@ class TargetsConfig(AppConfig):
         from ocop_portal import figures_cache
 
         figures_cache.connect()
+        # Records dated in a closed month are refused, whoever writes them.
+        from targets import closing_guard
+
+        closing_guard.connect()

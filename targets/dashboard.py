@@ -13,6 +13,7 @@ from ocop_portal.models import District
 from ocop_portal.numbers import number_text, percent_text, whole_percent
 from ocop_portal.units import CROSSWALK_RULE, DISTRICTS_END
 from products.models import EvaluationKind
+from targets.completeness import completeness_context
 from targets.indicators.cycle import (
     FORECAST_CODE,
     POSITION_LABELS,
@@ -310,6 +311,8 @@ def dashboard_context(*, year: int, district: District | None = None,
         "cycle": cycle_context(outlook, progress.districts, district),
         "communes": commune_table(progress, year),
     }
+    context["completeness"] = completeness_context(year=year, today=today, district=district,
+                                                   districts=progress.districts)
     if district is None:
         context["district_rows"] = district_rows(progress, year)
         context["total_row"] = _total_row(progress, year)

@@ -7,7 +7,7 @@ from django import forms
 
 from ocop_portal.domain import RECORD_YEAR_RANGE
 from ocop_portal.forms import PortalFormMixin, TextRulesMixin
-from targets.models import PlanTask, PlanTaskUpdate, TaskStatus
+from targets.models import REOPEN_REASON_MAX_LENGTH, PlanTask, PlanTaskUpdate, TaskStatus
 
 TOTAL = "tinh"
 # One table form per appendix of the plan, and one for the quotas not split by district.
@@ -117,3 +117,17 @@ class MonthlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["month"].choices = [(m.isoformat(), f"Tháng {m.month}/{m.year}")
                                         for m in months]
+
+
+class MonthCloseForm(forms.Form):
+    """The month a button of the month close page closes (chốt số liệu)."""
+
+    month = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+
+
+class MonthReopenForm(MonthCloseForm):
+    """A closed month to reopen; the reason is required (the service says so in its words)."""
+
+    reason = forms.CharField(label="Lý do mở lại", required=False,
+                             max_length=REOPEN_REASON_MAX_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}))

@@ -298,3 +298,49 @@ class MonthlyReport(models.Model):
     def email_colour(self) -> str:
         return {EmailStatus.SENT: "success", EmailStatus.FAILED: "danger"}.get(
             self.email_status, "secondary")
+
+
+REOPEN_REASON_MAX_LENGTH = 500
+
+
+class MonthCloseState(models.TextChoices):
+    CLOSED = "closed", "Đã chốt"
+    REOPENED = "reopened", "Đã mở lại"
+
+
+class MonthClose(models.Model):
+    """A month whose figures province staff have closed (chốt số liệu) for the whole province:
+    while it is closed no record dated in it is added, changed or deleted. Reopened with a
+    reason and closed again as often as needed; the history keeps every close and reopen.
+    Written only by targets.closing."""
+
+    month = models.DateField("Tháng", unique=True, help_text="Ngày đầu tiên của tháng.")
+    state = models.CharField("Trạng thái", max_length=10, choices=MonthCloseState.choices,
+                             default=MonthCloseState.CLOSED)
+    closed_at = models.DateTimeField("Chốt lúc")
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name="Người chốt")
+    reopened_at = models.DateTimeField("Mở lại lúc", null=True, blank=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name="Người mở lại")
+    reopen_reason = models.CharField("Lý do mở lại", max_length=REOPEN_REASON_MAX_LENGTH,
+                                     blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "Chốt số liệu tháng"
+        verbose_name_plural = "Chốt số liệu tháng"
+        ordering = ["-month"]
+
+    def __str__(self):
+        return f"Chốt số liệu tháng {self.month:%m/%Y}"
+
+    def clean(self):
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "Tháng được ghi bằng ngày đầu tiên của tháng."})
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == MonthCloseState.CLOSED

@@ -8,7 +8,7 @@ the records dated in the year that the portal holds when the report is built.
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -30,9 +30,11 @@ from ocop_portal.excel import (
     write_table,
 )
 from products.models import Evaluation, Product
+from targets import closing
 from targets.appendix import (
     indicator_widths,
     official_date,
+    pending_notes,
     quota_notes,
     write_indicator_table,
 )
@@ -66,6 +68,10 @@ class MonthFigures:
     # certificate as it stood that day (certificate_number, _stars, _valid_to).
     expiring: list[Product]
     overdue_tasks: list[PlanTask]
+    # The day the month's figures were closed (chốt số liệu), when it is closed as the report
+    # is built; and the reopens and re-closes since the previous month's report.
+    closed_on: dt.date | None = None
+    close_events: list[closing.CloseEvent] = field(default_factory=list)
 
     @property
     def end(self) -> dt.date:
@@ -125,10 +131,13 @@ def month_figures(month: dt.date) -> MonthFigures:
     expiring = list(counting.with_certificate_on(
         indicator_records(f"expiring_{EXPIRY_DAYS}", year=month.year, today=end), end)
         .select_related("subject", "district").order_by("certificate_valid_to", "pk"))
+    close, close_events = closing.report_close_note(month)
     return MonthFigures(
         month=month, progress=progress, new_products=new_products, decisions=decisions,
         media_items=media_items, expiring=expiring,
-        overdue_tasks=overdue_plan_tasks(today=end))
+        overdue_tasks=overdue_plan_tasks(today=end),
+        closed_on=closing.local_day(close.closed_at) if close else None,
+        close_events=close_events)
 
 
 def percent_text(figure: Figure) -> str:
@@ -195,6 +204,8 @@ def month_summary(figures: MonthFigures) -> dict:
             for item in figures.counted
         ],
         "paragraph": month_paragraph(figures),
+        "closed_on": f"{figures.closed_on:%d/%m/%Y}" if figures.closed_on else None,
+        "close_events": [event.sentence() for event in figures.close_events],
     }
 
 
@@ -235,6 +246,7 @@ def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
         HeadingLine(f"Lập lúc {generated_at:%H:%M ngày %d/%m/%Y}; số liệu lũy kế từ đầu năm "
                     f"{figures.month.year} đến hết ngày {month_end(figures.month):%d/%m/%Y}.",
                     italic=True, size=BODY_SIZE),
+        *_close_lines(figures),
         HeadingLine(""),
         HeadingLine("I. TÓM TẮT", bold=True, align="left"),
         HeadingLine(month_paragraph(figures), align="justify"),
@@ -254,7 +266,8 @@ def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
                                                       align="left")])
         _, last = write_indicator_table(sheet, figures.progress, items, start_row=row)
         notes = [HeadingLine(text, align="justify", size=BODY_SIZE)
-                 for text in quota_notes(figures.progress, items)]
+                 for text in [*quota_notes(figures.progress, items),
+                              *pending_notes(figures.progress, items)]]
         row = _lines(sheet, widths, last + 1, notes)
         blocks.append((start, row - 1))
         row = start = row + 1
@@ -268,6 +281,21 @@ def _summary_sheet(sheet, figures: MonthFigures, generated_at: dt.datetime):
     signature_end = document.write_signature(sheet, widths, start_row=row + 1)
     print_setup(sheet)
     keep_together(sheet, [*blocks, (start, signature_end)])
+
+
+def _close_lines(figures: MonthFigures) -> list[HeadingLine]:
+    """The heading's word on closes: the month's close, and the closed figures changed since
+    the previous report (reopened, closed again), each with when, who and why."""
+    lines = []
+    if figures.closed_on:
+        lines.append(HeadingLine(f"Số liệu đã chốt ngày {figures.closed_on:%d/%m/%Y}.",
+                                 bold=True, size=BODY_SIZE))
+    if figures.close_events:
+        lines.append(HeadingLine(
+            "Điều chỉnh số liệu đã chốt từ báo cáo tháng trước: "
+            + "; ".join(event.sentence() for event in figures.close_events) + ".",
+            italic=True, align="justify", size=BODY_SIZE))
+    return lines
 
 
 def _lines(sheet, widths, row: int, lines) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from targets import views
+from targets import closing_views, views
 
 app_name = "targets"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/notes/", views.task_note_add, name="task_note_add"),
+    path("months/", closing_views.month_close_list, name="month_close_list"),
+    path("months/close/", closing_views.month_close, name="month_close"),
+    path("months/reopen/", closing_views.month_reopen, name="month_reopen"),
 ]

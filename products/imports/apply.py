@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from ocop_portal.archive import archived_message
+from ocop_portal.period_lock import closed_months, require_open
 from ocop_portal.permissions import can_edit_district
 from ocop_portal.progress import Reporter
 from products.imports.columns import title
@@ -81,6 +82,8 @@ class Applier:
         self.progress = progress
         self.today = timezone.localdate()
         self.writes = Writes(history_user)
+        # Read once: a row dated in a closed month (chốt số liệu) is refused like any other.
+        self.closed_months = closed_months()
         self._new_evaluations: list[tuple[RowResult, int, Evaluation]] = []
 
     def apply(self, rows: list[RowData], *, lock: bool = False):
@@ -167,6 +170,11 @@ class Applier:
                     commune=data.commune, first_year_in_programme=data.first_year))
                 subject.unit_dated = data.unit_span  # the row's date, checked by the row
                 clean_in_memory(subject)
+                if self.writes.review_user is not None and subject.first_year_in_programme:
+                    # It counts a new producer: held for the province's review.
+                    self.writes.hold_first_year(subject, subject.first_year_in_programme)
+                    subject.held_first_year = subject.first_year_in_programme
+                    subject.first_year_in_programme = None
             self.writes.create(subject)
             self.loaded.add_subject(subject)
             self.report.created["subjects"] += 1
@@ -256,6 +264,8 @@ class Applier:
         """products.services.evaluation_record in memory: build and check, then derive the
         product's history again, saving (in `writes`) what the service would save."""
         with located(data.row, EVALUATION_COLUMNS):
+            require_open(data.decision_date, "kết quả đánh giá, phân hạng",
+                         field="decision_date", months=self.closed_months)
             evaluation, certificate = evaluation_build(
                 product=records.product, user=self.user,
                 cycle_year=data.cycle_year or data.decision_date.year, level=data.level,
@@ -274,7 +284,11 @@ class Applier:
                 certificates=records.certificates, participations=records.participations,
                 today=self.today)
         # Kind changes and detached participations are update()s: no history, as before.
-        for changed_certificate, _fields in changes.certificates:
+        for changed_certificate, fields in changes.certificates:
+            if "ended_on" in fields:
+                with located(data.row, EVALUATION_COLUMNS):
+                    require_open(changed_certificate.ended_on, "giấy chứng nhận OCOP",
+                                 field="decision_date", months=self.closed_months)
             self.writes.save(changed_certificate)
         if changes.current_certificate:
             self.writes.save(records.product)
@@ -340,6 +354,8 @@ class Applier:
             return
         started_on = self._traceability_start[data.product_key]
         with located(data.row, EXTRA_COLUMNS):
+            require_open(started_on, "thông tin truy xuất nguồn gốc", field="started_on",
+                         months=self.closed_months)
             record = traceability_build(product=records.product, user=self.user,
                                         system=TRACEABILITY_SYSTEM, started_on=started_on)
             clean_in_memory(record)
@@ -356,6 +372,8 @@ class Applier:
             if standard in records.standards:
                 continue
             with located(data.row, EXTRA_COLUMNS):
+                require_open(issued_on, "chứng nhận tiêu chuẩn chất lượng", field="issued_on",
+                             months=self.closed_months)
                 record = quality_certification_build(product=records.product, user=self.user,
                                                      standard=standard, issued_on=issued_on)
                 clean_in_memory(record)

@@ -99,4 +99,6 @@ _POSITION = {column.title: index for index, column in enumerate(COLUMNS)}
 
 def position(column_title: str | None) -> int:
     """Where a column stands in the template, to list a row's issues left to right."""
-    return _POSITION.get(column_title, -1 if column_title is None else len(COLUMNS))
+    if column_title is None:
+        return -1
+    return _POSITION.get(column_title, len(COLUMNS))

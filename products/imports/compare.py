@@ -31,8 +31,10 @@ def compare_subject(report: ImportReport, data: RowData, subject: Subject, by_nu
             f"“{label(SubjectType, subject.subject_type)}”, tệp ghi "
             f"“{label(SubjectType, data.subject_type)}”; {keep}", row,
             title("subject_type"))
-    if data.first_year and subject.first_year_in_programme != data.first_year:
-        current = subject.first_year_in_programme or "chưa ghi"
+    # A first year held for the province's review (this import's new producer) is its own.
+    first_year = subject.first_year_in_programme or getattr(subject, "held_first_year", None)
+    if data.first_year and first_year != data.first_year:
+        current = first_year or "chưa ghi"
         report.warn(f"chủ thể “{subject.name}” đã có với năm tham gia {current}, tệp "
                     f"ghi {data.first_year}; năm tham gia chỉ ghi khi tạo chủ thể mới; "
                     f"{keep}", row, title("first_year"))

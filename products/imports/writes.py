@@ -25,7 +25,9 @@ from functools import cache
 from django.db import connection, models
 from django.utils import timezone
 
+from ocop_portal import review
 from ocop_portal.figures_cache import registry_changed
+from products.models import Evaluation, QualityCertification, Traceability
 
 
 def clean_in_memory(record: models.Model) -> None:
@@ -134,6 +136,11 @@ def _history(model: type[models.Model]) -> _History | None:
                      if getattr(field, "auto_now_add", False)])
 
 
+# What a district officer's import creates that awaits the province's review.
+REVIEWED_KINDS: dict[type, str] = {Evaluation: "evaluation", QualityCertification: "quality",
+                                   Traceability: "traceability"}
+
+
 class Writes:
     """New records, loaded records (to find what changed) and history snapshots of one import.
     Everything is appended, so that a refused row's part is dropped by truncating (`mark` and
@@ -141,6 +148,9 @@ class Writes:
 
     def __init__(self, history_user):
         self.history_user_id = getattr(history_user, "pk", None)
+        self.review_user = history_user if review.needs_review(history_user) else None
+        # New producers' first programme years held for review: (subject, year).
+        self.first_years: list[tuple[models.Model, int]] = []
         self.created: list[models.Model] = []
         # For each save the services would make: the history table, and the values of then.
         self.saved: list[tuple[_History, list]] = []
@@ -168,12 +178,17 @@ class Writes:
         values += [now, "+" if created else "~", self.history_user_id, None]
         self.saved.append((history, values))
 
-    def mark(self) -> tuple[int, int]:
-        return len(self.created), len(self.saved)
+    def hold_first_year(self, subject: models.Model, year: int) -> None:
+        """A district officer's new producer: its first programme year awaits review."""
+        self.first_years.append((subject, year))
 
-    def undo(self, mark: tuple[int, int]) -> None:
+    def mark(self) -> tuple[int, int, int]:
+        return len(self.created), len(self.saved), len(self.first_years)
+
+    def undo(self, mark: tuple[int, int, int]) -> None:
         del self.created[mark[0]:]
         del self.saved[mark[1]:]
+        del self.first_years[mark[2]:]
 
     # The end ---------------------------------------------------------------------------------
 
@@ -195,6 +210,10 @@ class Writes:
             history[table.columns].append(table.columns.row(values))
         for columns, rows in history.items():
             _insert(columns, rows)
+        if self.review_user is not None:
+            # A district officer's evaluations, standards and traceability await review.
+            review.submit_created(self.created, user=self.review_user, kinds=REVIEWED_KINDS)
+            review.submit_first_years(self.first_years, user=self.review_user)
         if self.created or updated:
             registry_changed()
 

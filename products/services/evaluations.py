@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ocop_portal import review
 from ocop_portal.archive import require_in_use
 from ocop_portal.domain import (
     EXPIRY_NOTICE_DAYS,
@@ -19,7 +20,7 @@ from ocop_portal.domain import (
     refuse_future,
 )
 from ocop_portal.history import record_author
-from ocop_portal.models import User
+from ocop_portal.models import ReviewState, User
 from ocop_portal.numbers import number_text
 from ocop_portal.permissions import require_edit_district
 from ocop_portal.text import clean_text
@@ -111,11 +112,14 @@ def evaluation_build(*, product: Product, user, cycle_year: int, level: str,
         criteria_version=criteria_version,
         note=note, created_by=user if getattr(user, "pk", None) else None,
     )
+    # A district officer's evaluation (and its certificate) awaits the province's review.
+    evaluation.review_state = review.entry_state(user)
     certificate = None
     if rules.grants_certificate(stars) and decision_date is not None:  # checked above
         certificate = Certificate(
             evaluation=evaluation, product=product, number=clean_text(certificate_number),
-            valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date))
+            valid_from=decision_date, valid_to=rules.certificate_valid_to(decision_date),
+            review_state=evaluation.review_state)
     return evaluation, certificate
 
 
@@ -131,24 +135,90 @@ def evaluation_record(*, product: Product, user, cycle_year: int, level: str,
                       stars: int | None = None, total_score=None, score_a=None, score_b=None,
                       score_c=None, decision_number: str = "", decision_date: dt.date | None = None,
                       decision_authority: str = "", criteria_version: str = "",
-                      certificate_number: str = "", note: str = "") -> EvaluationOutcome:
-    """Record an evaluation; a 3 to 5-star recognition grants a certificate valid 36 months
-    and supersedes the product's previous one."""
+                      certificate_number: str = "", note: str = "",
+                      decision_scan=None) -> EvaluationOutcome:
+    """Record an evaluation, with the scan of its decision when given; a 3 to 5-star
+    recognition grants a certificate valid 36 months and supersedes the product's previous
+    one."""
     evaluation, certificate = evaluation_build(
         product=product, user=user, cycle_year=cycle_year, level=level, stars=stars,
         total_score=total_score, score_a=score_a, score_b=score_b, score_c=score_c,
         decision_number=decision_number, decision_date=decision_date,
         decision_authority=decision_authority, criteria_version=criteria_version,
         certificate_number=certificate_number, note=note)
+    if decision_scan:
+        _check_scan_has_decision(evaluation)
+        evaluation.decision_scan = decision_scan
     evaluation.full_clean()
     record_author(evaluation, user).save()
     if certificate is not None:
         record_author(certificate, user).save()
+    review.submit_new(evaluation, user=user, kind="evaluation", shown=evaluation_shown(evaluation))
     product_refresh_history(product, user=user)
     if certificate:
         certificate.refresh_from_db()
     return EvaluationOutcome(evaluation=evaluation, certificate=certificate,
                              warnings=evaluation_warnings(evaluation))
+
+
+def evaluation_shown(evaluation: Evaluation) -> dict[str, str]:
+    """An evaluation as the review page shows it."""
+    return review.shown(evaluation, ["cycle_year", "level", "stars", "total_score",
+                                     "decision_number", "decision_date", "criteria_version"])
+
+
+def _refuse_confirmed(record, user, what: str) -> None:
+    """A district officer does not delete what the province has confirmed: it counts."""
+    if review.needs_review(user) and record.is_confirmed:
+        raise ValidationError(f"Không xoá được {what} đã được tỉnh xác nhận; nếu nhập nhầm, "
+                              "hãy đề nghị Văn phòng Điều phối tỉnh xoá.")
+
+
+def evaluation_confirmed(evaluation: Evaluation) -> None:
+    """Once the province confirms an evaluation: its certificate counts too, and the product's
+    certificates are derived again (it may supersede the previous one now)."""
+    Certificate.objects.filter(evaluation=evaluation).update(review_state=ReviewState.CONFIRMED)
+    product_refresh_history(Product.all_objects.get(pk=evaluation.product_id))
+
+
+def evaluation_review_state(evaluation: Evaluation, state: str) -> None:
+    """Its certificate follows the evaluation's review (returned, sent again)."""
+    Certificate.objects.filter(evaluation=evaluation).update(review_state=state)
+
+
+def evaluation_correction_apply(evaluation: Evaluation, changes: dict, user) -> None:
+    """Apply a confirmed correction of an evaluation (ReviewItem.changes)."""
+    values = dict(changes)
+    day = values.pop("decision_date")
+    evaluation_correct(evaluation, user=user,
+                       decision_date=dt.date.fromisoformat(day) if day else None, **values)
+
+
+def certificate_revocation_apply(certificate: Certificate, changes: dict, user) -> None:
+    """Apply a confirmed revocation (ReviewItem.changes)."""
+    certificate_revoke(certificate, user=user,
+                       revoked_on=dt.date.fromisoformat(changes["revoked_on"]),
+                       decision=changes["decision"], reason=changes["reason"])
+
+
+def _check_scan_has_decision(evaluation: Evaluation) -> None:
+    if not evaluation.decision_number:
+        raise ValidationError({"decision_scan": "Chỉ đính kèm bản chụp quyết định khi đánh giá "
+                                                "có số quyết định."})
+
+
+@transaction.atomic
+def evaluation_decision_scan_attach(evaluation: Evaluation, *, user: User,
+                                    decision_scan) -> Evaluation:
+    """Attach (or replace) the scan of an evaluation's decision."""
+    product = evaluation.product
+    require_edit_district(user, product.district_id)
+    require_in_use(product)
+    _check_scan_has_decision(evaluation)
+    evaluation.decision_scan = decision_scan
+    evaluation.full_clean()
+    record_author(evaluation, user).save()
+    return evaluation
 
 
 def _check_decision(*, stars: int, decision_number: str, decision_date: dt.date | None) -> None:
@@ -176,6 +246,22 @@ def evaluation_correct(evaluation: Evaluation, *, user: User, cycle_year: int, l
     decision_number = clean_text(decision_number)
     _check_decision(stars=evaluation.stars, decision_number=decision_number,
                     decision_date=decision_date)
+    if review.needs_review(user) and evaluation.is_confirmed:
+        # A confirmed decision keeps counting as it is until the province confirms the change.
+        proposed = Evaluation(pk=evaluation.pk, product=evaluation.product,
+                              stars=evaluation.stars, cycle_year=cycle_year, level=level,
+                              decision_number=decision_number, decision_date=decision_date,
+                              decision_authority=clean_text(decision_authority),
+                              criteria_version=criteria_version, note=note)
+        review.propose_change(
+            evaluation, user=user, kind="evaluation_correction",
+            changes={"cycle_year": cycle_year, "level": level,
+                     "decision_number": decision_number,
+                     "decision_date": review.stored(decision_date),
+                     "decision_authority": proposed.decision_authority,
+                     "criteria_version": criteria_version, "note": note},
+            before=evaluation_shown(evaluation), after=evaluation_shown(proposed))
+        return evaluation
     # The scores stay; a change of criteria version must still fit them.
     part_errors = rules.part_errors(criteria_version, {
         "a": evaluation.score_a, "b": evaluation.score_b, "c": evaluation.score_c,
@@ -196,6 +282,8 @@ def evaluation_correct(evaluation: Evaluation, *, user: User, cycle_year: int, l
         certificate.full_clean()
         record_author(certificate, user).save()
     product_refresh_history(Product.all_objects.get(pk=evaluation.product_id), user=user)
+    review.resubmit_if_returned(evaluation, user=user, kind="evaluation",
+                                shown=evaluation_shown(evaluation))
     return evaluation
 
 
@@ -205,6 +293,8 @@ def evaluation_delete(evaluation: Evaluation, *, user: User) -> None:
     previous certificate becomes current again."""
     product = evaluation.product
     require_edit_district(user, product.district_id)
+    _refuse_confirmed(evaluation, user, "kết quả đánh giá")
+    review.withdraw_for(evaluation)
     evaluation.delete()
     product_refresh_history(product, user=user)
 
@@ -214,6 +304,7 @@ def certificate_delete(certificate: Certificate, *, user: User) -> None:
     """Delete a certificate recorded by mistake; the previous one becomes current again."""
     product = certificate.product
     require_edit_district(user, product.district_id)
+    _refuse_confirmed(certificate, user, "giấy chứng nhận")
     certificate.delete()
     product_refresh_history(product, user=user)
 
@@ -229,6 +320,17 @@ def certificate_revoke(certificate: Certificate, *, user, revoked_on: dt.date, d
     refuse_future("revoked_on", revoked_on, "Ngày thu hồi")
     if revoked_on < certificate.valid_from:
         raise ValidationError({"revoked_on": "Ngày thu hồi không được trước ngày cấp."})
+    if review.needs_review(user) and certificate.is_confirmed:
+        # The certificate stays in force, and counts, until the province confirms it revoked.
+        review.propose_change(
+            certificate, user=user, kind="certificate_revocation",
+            changes={"revoked_on": revoked_on.isoformat(), "decision": clean_text(decision),
+                     "reason": reason.strip()},
+            before={"Trạng thái": certificate.get_status_display()},
+            after={"Trạng thái": "Bị thu hồi", "Ngày thu hồi": f"{revoked_on:%d/%m/%Y}",
+                   "Quyết định thu hồi": clean_text(decision) or "—",
+                   "Lý do": reason.strip() or "—"})
+        return certificate
     certificate.status = CertificateStatus.REVOKED
     certificate.ended_on = revoked_on
     certificate.revocation_decision = clean_text(decision)

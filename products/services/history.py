@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from ocop_portal.figures_cache import registry_changed
 from ocop_portal.history import record_author
+from ocop_portal.models import ReviewState
 from products.models import (
     OPEN_STAGES,
     STAGE_DATE_FIELDS,
@@ -83,7 +84,24 @@ def history_derive(product: Product, *, evaluations: list[Evaluation],
             evaluation.kind = kind
             changes.kinds.append(evaluation)
 
-    ordered = _in_order(certificates, lambda certificate: certificate.valid_from)
+    # Only what the province has confirmed supersedes and is current (ocop_portal.review): a
+    # certificate awaiting review stands beside them, in force by its dates alone.
+    for certificate in certificates:
+        if certificate.review_state == ReviewState.CONFIRMED or (
+                certificate.status == CertificateStatus.REVOKED):
+            continue
+        status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
+                  else CertificateStatus.EXPIRED)
+        values = {"status": status, "superseded_by": None, "ended_on": None}
+        changed = [k for k, v in values.items() if (
+            not _points_to(certificate, k, v) if k == "superseded_by"
+            else getattr(certificate, k) != v)]
+        if changed:
+            for name in changed:
+                setattr(certificate, name, values[name])
+            changes.certificates.append((certificate, changed))
+    ordered = _in_order([c for c in certificates if c.review_state == ReviewState.CONFIRMED],
+                        lambda certificate: certificate.valid_from)
     for index, certificate in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
         if certificate.status == CertificateStatus.REVOKED:

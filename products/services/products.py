@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
+from ocop_portal import review
 from ocop_portal.archive import archive, archived_message, require_in_use, restore
 from ocop_portal.history import record_author
 from ocop_portal.models import Commune, District, User
@@ -100,6 +101,7 @@ def product_update(product: Product, *, user: User, name: str, subject: Subject,
     of None keeps the current one, False removes it."""
     require_edit_district(user, product.district_id)
     require_in_use(product)
+    saved_district, saved_commune = product.district, product.commune
     product.name, product.subject, product.group = name, subject, group
     product.district, product.commune = district, commune
     product.first_cycle_year, product.description = first_cycle_year, description
@@ -111,8 +113,26 @@ def product_update(product: Product, *, user: User, name: str, subject: Subject,
     _check_subject_scope(user, product.subject)
     _product_keys(product)
     product.full_clean()
+    if review.needs_review(user) and (product.district_id, product.commune_id) != (
+            saved_district.pk, getattr(saved_commune, "pk", None)):
+        # Where a product is counted waits for the province's review; the rest is saved.
+        review.propose_change(
+            product, user=user, kind="product_unit",
+            changes={"district": product.district_id, "commune": product.commune_id},
+            before={"Huyện/Thành phố": str(saved_district),
+                    "Xã/Phường/Thị trấn": review.shown_value(saved_commune)},
+            after={"Huyện/Thành phố": str(product.district),
+                   "Xã/Phường/Thị trấn": review.shown_value(product.commune)})
+        product.district, product.commune = saved_district, saved_commune
     record_author(product, user).save()
     return product
+
+
+def product_unit_apply(product: Product, changes: dict, user) -> None:
+    """Apply a confirmed district and commune of a product (ReviewItem.changes)."""
+    product.district_id, product.commune_id = changes["district"], changes["commune"]
+    product.full_clean()
+    record_author(product, user).save(update_fields=["district", "commune", "updated_at"])
 
 
 def refresh_search_text_for_subject(subject):

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from ocop_portal import review
 from ocop_portal.archive import require_in_use
 from ocop_portal.domain import (
     refuse_future,
@@ -28,7 +29,8 @@ def quality_certification_build(*, product: Product, user: User, standard: str,
     refuse_future("issued_on", issued_on, "Ngày cấp chứng nhận")
     return QualityCertification(
         product=product, standard=standard, standard_detail=standard_detail, number=number,
-        issuer=issuer, issued_on=issued_on, expires_on=expires_on)
+        issuer=issuer, issued_on=issued_on, expires_on=expires_on,
+        review_state=review.entry_state(user))
 
 
 @transaction.atomic
@@ -41,6 +43,8 @@ def quality_certification_add(*, product: Product, user: User, standard: str, is
         expires_on=expires_on, standard_detail=standard_detail, number=number, issuer=issuer)
     certification.full_clean()
     record_author(certification, user).save()
+    review.submit_new(certification, user=user, kind="quality", shown=review.shown(
+        certification, ["standard", "number", "issued_on", "expires_on"]))
     return certification
 
 
@@ -52,7 +56,7 @@ def traceability_build(*, product: Product, user: User, system: str, started_on:
     # The end may be planned ahead (a stamp contract to a date); the start has happened.
     refuse_future("started_on", started_on, "Ngày áp dụng truy xuất nguồn gốc")
     return Traceability(product=product, system=system, code=code, started_on=started_on,
-                        ended_on=ended_on)
+                        ended_on=ended_on, review_state=review.entry_state(user))
 
 
 @transaction.atomic
@@ -63,4 +67,6 @@ def traceability_add(*, product: Product, user: User, system: str, started_on: d
                                 started_on=started_on, code=code, ended_on=ended_on)
     record.full_clean()
     record_author(record, user).save()
+    review.submit_new(record, user=user, kind="traceability", shown=review.shown(
+        record, ["system", "code", "started_on", "ended_on"]))
     return record

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from communications.models import MediaItem
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import RECOGNITION_MIN_STARS, overlaps, year_span
+from ocop_portal.review import counted, including_pending_now, pending_change_ids
 from products.models import (
     ADVANCED_QM_STANDARDS,
     Certificate,
@@ -56,15 +57,16 @@ class Period:
 
 def recognitions() -> QuerySet[Evaluation]:
     """Evaluations that recognise a product in use (not archived) as OCOP (3 stars or more)."""
-    return Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS,
-                                     product__archived_at__isnull=True)
+    return counted(Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS,
+                                             product__archived_at__isnull=True))
 
 
 # Products
 
 def recognised(period: Period) -> QuerySet[Product]:
     """Products holding a certificate in force at some time in the period."""
-    in_force = Certificate.objects.valid_during(*period.span).filter(product=OuterRef("pk"))
+    in_force = counted(Certificate.objects.valid_during(*period.span)).filter(
+        product=OuterRef("pk"))
     return Product.objects.filter(Exists(in_force))
 
 
@@ -83,7 +85,7 @@ def first_recognised_in(product: Any, year: Any) -> Q:
     participations: their product and cycle year): a recognition in that year and none in a
     year before. (The query has left archived products out already, so the recognitions are
     not joined to their product again.)"""
-    own = Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS, product=product)
+    own = counted(Evaluation.objects.filter(stars__gte=RECOGNITION_MIN_STARS, product=product))
     return (Q(Exists(own.filter(decision_date__year=year)))
             & ~Q(Exists(own.filter(decision_date__year__lt=year))))
 
@@ -102,15 +104,15 @@ def first_recognition_basis(period: Period) -> QuerySet[Evaluation]:
 
 def traceability_basis(period: Period) -> QuerySet[Traceability]:
     """Traceability in place at some time in the period."""
-    return Traceability.objects.filter(overlaps("started_on", "ended_on", *period.span)).order_by(
-        "started_on", "pk")
+    return counted(Traceability.objects.filter(
+        overlaps("started_on", "ended_on", *period.span))).order_by("started_on", "pk")
 
 
 def advanced_qm_basis(period: Period) -> QuerySet[QualityCertification]:
     """Advanced quality-management certifications valid at some time in the period."""
-    return QualityCertification.objects.filter(
+    return counted(QualityCertification.objects.filter(
         overlaps("issued_on", "expires_on", *period.span),
-        standard__in=ADVANCED_QM_STANDARDS).order_by("issued_on", "pk")
+        standard__in=ADVANCED_QM_STANDARDS)).order_by("issued_on", "pk")
 
 
 def _latest_window(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
@@ -140,7 +142,7 @@ def latest_values(certificates: QuerySet[Certificate], **columns: Any) -> QueryS
 
 
 def _in_force(period: Period) -> QuerySet[Certificate]:
-    return Certificate.objects.valid_during(*period.span).filter(
+    return counted(Certificate.objects.valid_during(*period.span)).filter(
         product__archived_at__isnull=True)
 
 
@@ -173,8 +175,8 @@ def top_group():
 
 
 def _latest_certificate(day: dt.date) -> QuerySet[Certificate]:
-    return Certificate.objects.filter(product=OuterRef("pk"), valid_from__lte=day).order_by(
-        "-valid_from", "-pk")
+    return counted(Certificate.objects.filter(product=OuterRef("pk"),
+                                              valid_from__lte=day)).order_by("-valid_from", "-pk")
 
 
 def on_radar(day: dt.date, days: int | None) -> Q:
@@ -192,7 +194,7 @@ def latest_granted_by(day: dt.date) -> QuerySet[Certificate]:
     record): granted by then, with none granted later. Written as "no newer one" rather than a
     window over every certificate, so that a narrow radar (30 days) reads only the few
     certificates lapsing in it before checking that each is its product's latest."""
-    granted = Certificate.objects.filter(valid_from__lte=day)
+    granted = counted(Certificate.objects.filter(valid_from__lte=day))
     newer = granted.filter(product=OuterRef("product")).filter(
         Q(valid_from__gt=OuterRef("valid_from"))
         | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk")))
@@ -242,8 +244,8 @@ def consolidated(period: Period) -> QuerySet[Subject]:
 
 def consolidation_basis(period: Period) -> QuerySet[SupportRecord]:
     """Consolidation support (củng cố, mở rộng quy mô sản xuất) dated in the period."""
-    return SupportRecord.objects.filter(kind=SupportRecord.Kind.CONSOLIDATION,
-                                        date__range=period.span).order_by("date", "pk")
+    return counted(SupportRecord.objects.filter(kind=SupportRecord.Kind.CONSOLIDATION,
+                                                date__range=period.span)).order_by("date", "pk")
 
 
 def new_in_programme(period: Period) -> QuerySet[Subject]:
@@ -251,7 +253,12 @@ def new_in_programme(period: Period) -> QuerySet[Subject]:
     year, so they count from its first day)."""
     if period.before_start:
         return Subject.objects.none()
-    return Subject.objects.filter(first_year_in_programme=period.year)
+    confirmed = Q(first_year_in_programme=period.year)
+    if including_pending_now():
+        # A first year awaiting review is the producer's first year once confirmed.
+        return Subject.objects.filter(confirmed | Q(pk__in=pending_change_ids(
+            "subject_first_year", first_year_in_programme=period.year)))
+    return Subject.objects.filter(confirmed)
 
 
 def products_basis(period: Period) -> QuerySet[Product]:
@@ -261,8 +268,8 @@ def products_basis(period: Period) -> QuerySet[Product]:
 
 def linkage_basis(period: Period) -> QuerySet[Linkage]:
     """Linkage contracts in force at some time in the period."""
-    return Linkage.objects.filter(overlaps("valid_from", "valid_to", *period.span)).order_by(
-        "valid_from", "pk")
+    return counted(Linkage.objects.filter(
+        overlaps("valid_from", "valid_to", *period.span))).order_by("valid_from", "pk")
 
 
 def every_subject(period: Period) -> QuerySet[Subject]:
@@ -274,7 +281,7 @@ def every_subject(period: Period) -> QuerySet[Subject]:
 def media_items(period: Period) -> QuerySet[MediaItem]:
     """Items published in the year up to the as-of day, days and months those of
     Asia/Ho_Chi_Minh (the current time zone): 23:30 on 31/05 local time is May."""
-    items = MediaItem.objects.filter(published_at__year=period.year)
+    items = counted(MediaItem.objects.filter(published_at__year=period.year))
     if period.as_of < dt.date(period.year, 12, 31):
         items = items.filter(published_at__date__lte=period.as_of)
     return items

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils import timezone
 
-from ocop_portal import units
+from ocop_portal import review, units
 from ocop_portal.collation import vietnamese
 from ocop_portal.domain import DEFAULT_MEDIA_ITEMS_PER_MONTH, year_span
 from ocop_portal.models import Commune, District
@@ -91,6 +91,8 @@ class Figure:
     target: int | None
     expected: float
     closed: bool
+    # Records awaiting the province's review that would count once confirmed: not in `actual`.
+    pending: int = 0
 
     @property
     def ratio(self) -> float | None:
@@ -187,14 +189,20 @@ def _counted_progress(indicator, quotas, districts, year, today, expected, close
     kind = entry_for(indicator.code).kind
     records = indicator_records(indicator.code, year=year, district=scope, today=today)
     counts = counts_by_district(records)
+    with review.including_pending():
+        awaiting = counts_by_district(indicator_records(indicator.code, year=year,
+                                                        district=scope, today=today))
 
-    def figure(quota, actual):
-        return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed)
+    def figure(quota, actual, pending):
+        return Figure(quota=quota, actual=actual, target=quota, expected=expected, closed=closed,
+                      pending=max(pending, 0))
 
-    by_district = {d.code: figure(quotas.get((indicator.pk, d.pk)), counts.get(d.pk, 0))
+    by_district = {d.code: figure(quotas.get((indicator.pk, d.pk)), counts.get(d.pk, 0),
+                                  awaiting.get(d.pk, 0) - counts.get(d.pk, 0))
                    for d in districts}
     total = (by_district[scope.code] if scope is not None
-             else figure(quotas.get((indicator.pk, None)), sum(counts.values())))
+             else figure(quotas.get((indicator.pk, None)), sum(counts.values()),
+                         sum(awaiting.values()) - sum(counts.values())))
     progress = IndicatorProgress(indicator=indicator, kind=kind, total=total,
                                  districts=by_district)
     if new_communes is not None:
@@ -241,6 +249,11 @@ def _media_progress(indicator, quotas, districts, year, today, closed,
     quota = quotas.get((indicator.pk, None))
     per_month = quota or DEFAULT_MEDIA_ITEMS_PER_MONTH
     counts = media_month_counts(year=year, today=today, district=scope)
+    with review.including_pending():
+        awaiting: Counter[int | None] = Counter()
+        for (district_id, _month), n in media_month_counts(year=year, today=today,
+                                                           district=scope).items():
+            awaiting[district_id] += n
     by_month: Counter[int] = Counter()
     by_district: Counter[int | None] = Counter()
     district_months = {d.code: [0] * 12 for d in districts}
@@ -257,11 +270,13 @@ def _media_progress(indicator, quotas, districts, year, today, closed,
                          begun=m <= begun, ended=m <= ended) for m in range(1, 13)]
     months_met = sum(1 for m in months if m.met)
     # Without a quota there is nothing to judge against, though months are still counted.
+    # Pending: the items awaiting review (they may make a month met once confirmed).
     total = Figure(quota=quota, actual=months_met, target=12 if quota else None,
-                   expected=ended / 12, closed=closed)
+                   expected=ended / 12, closed=closed,
+                   pending=max(sum(awaiting.values()) - sum(by_district.values()), 0))
     district_figures = {
         d.code: Figure(quota=None, actual=by_district[d.pk], target=None, expected=0.0,
-                       closed=closed)
+                       closed=closed, pending=max(awaiting[d.pk] - by_district[d.pk], 0))
         for d in districts
     }
     if scope is not None:
@@ -368,8 +383,8 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
         entry: dict[str, Any] = {
             "code": item.code, "name": item.indicator.name, "unit": item.indicator.unit,
             "appendix": item.indicator.appendix, "quota": item.total.quota,
-            "actual": item.total.actual, "ratio": _ratio(item.total),
-            "status": str(item.total.status),
+            "actual": item.total.actual, "pending": item.total.pending,
+            "ratio": _ratio(item.total), "status": str(item.total.status),
         }
         if item.is_media:
             entry.update({
@@ -382,7 +397,8 @@ def indicator_report_data(progress: YearProgress, *, district_code: str | None =
             {"code": d.code, "name": d.name, "short_name": d.short_name,
              "full_name": d.full_name,
              "quota": item.districts[d.code].quota,
-             "actual": item.districts[d.code].actual, "ratio": _ratio(item.districts[d.code])}
+             "actual": item.districts[d.code].actual, "pending": item.districts[d.code].pending,
+             "ratio": _ratio(item.districts[d.code])}
             for d in progress.districts if district_code in (None, d.code)
         ]
         if progress.communes and not item.is_media:

@@ -95,6 +95,14 @@ def test_evaluation_record_by_role(api_as, records, role):
         assert (body["stars"], body["total_score"]) == (4, "75.50")
         assert body["certificate"]["number"] == "GCN-99"
         assert evaluations.count() == 2
+        if role == "district_officer":
+            # An officer's recognition awaits the province: the confirmed certificate stays
+            # current until then (ocop_portal.review).
+            assert body["review_state"] == "pending"
+            product.refresh_from_db()
+            assert product.current_certificate.number != "GCN-99"
+            return
+        assert body["review_state"] == "confirmed"
         # The service's rules: the new certificate supersedes the old one.
         assert Certificate.objects.get(product=product, number="GCN-99").status == (
             CertificateStatus.ACTIVE)

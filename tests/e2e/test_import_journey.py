@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from ocop_portal.models import ReviewItem
 from products.models import Certificate, Evaluation, Product
 from subjects.models import Subject
 from tests.e2e.journey import log_in, open_filters
@@ -89,7 +90,11 @@ def test_district_officer_imports_a_workbook_after_reading_its_preview(
     assert (subject.name, subject.registration_number, subject.district.code) == (
         "Hợp tác xã Nông sản Bằng Phúc", "4700123456", "064")
     recognised = Product.objects.get(name="Miến dong Bằng Phúc")
-    assert recognised.current_certificate.evaluation.stars == 4
+    # The officer's recognition awaits the province's review: no certificate counts yet.
+    evaluation = recognised.evaluations.get()
+    assert (evaluation.stars, evaluation.review_state) == (4, "pending")
+    assert recognised.current_certificate is None
+    assert ReviewItem.objects.filter(kind="evaluation", state="pending").count() == 1
     assert Product.objects.get(name="Măng khô Bằng Phúc").current_certificate is None
 
     page.locator("#main-nav").get_by_role("link", name="Sản phẩm").click()

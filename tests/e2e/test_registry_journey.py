@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from ocop_portal import review
+from ocop_portal.models import ReviewItem
 from products.models import Certificate, CycleParticipation, Evaluation, Product
 from subjects.models import Subject
 from tests.e2e.dashboard import card_figure, card_link
@@ -21,7 +23,7 @@ PRODUCT_NAME = "Trà Shan tuyết Bằng Phúc"
 
 
 def test_district_officer_registers_a_4_star_product_and_cannot_open_another_districts(
-        journey, page, district_officer, na_ri):
+        journey, page, district_officer, province_staff, na_ri):
     na_ri_product = ProductFactory(name="Miến dong Côn Minh",
                                    subject=SubjectFactory(name="HTX Miến dong Côn Minh",
                                                           district=na_ri))
@@ -46,12 +48,15 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     journey.snap("chu-the-moi")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page.get_by_role("alert")).to_contain_text(f"Đã thêm chủ thể “{SUBJECT_NAME}”.")
+    expect(page.get_by_role("alert").first).to_contain_text(f"Đã thêm chủ thể “{SUBJECT_NAME}”.")
     expect(page.get_by_role("heading", level=1)).to_have_text(SUBJECT_NAME)
     journey.snap("chu-the-da-luu")
     subject = Subject.objects.get(name=SUBJECT_NAME)
     assert (subject.district.code, subject.commune.code) == ("064", "02041")
-    assert (subject.subject_type, subject.first_year_in_programme) == ("htx", 2024)
+    # Its first programme year counts a new producer: it awaits the province's review.
+    assert (subject.subject_type, subject.first_year_in_programme) == ("htx", None)
+    expect(page.get_by_test_id("pending-changes")).to_contain_text(
+        "Năm tham gia Chương trình OCOP → 2024")
 
     # Its product, from the producer's page.
     page.get_by_role("link", name="Thêm sản phẩm").click()
@@ -65,7 +70,7 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     journey.snap("san-pham-moi")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page.get_by_role("alert")).to_contain_text(f"Đã thêm sản phẩm “{PRODUCT_NAME}”.")
+    expect(page.get_by_role("alert").first).to_contain_text(f"Đã thêm sản phẩm “{PRODUCT_NAME}”.")
     expect(page.locator("main")).to_contain_text("Chưa công nhận")
     product = Product.objects.get(name=PRODUCT_NAME)
     assert (product.subject, product.district.code, product.group.code) == (subject, "064", "1.5")
@@ -79,7 +84,7 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     page.get_by_label("Ngày đến giai đoạn này").fill("20/05/2024")
     journey.snap("dang-ky-chu-trinh")
     page.get_by_role("button", name="Lưu").click()
-    expect(page.get_by_role("alert")).to_contain_text("tham gia chu trình OCOP")
+    expect(page.get_by_role("alert").first).to_contain_text("tham gia chu trình OCOP")
     expect(page.locator("#participations")).to_contain_text("Đánh giá cấp tỉnh: 20/05/2024")
     participation = CycleParticipation.objects.get(product=product)
     assert (participation.cycle_year, participation.stage) == (2024, "cap_tinh")
@@ -95,7 +100,12 @@ def test_district_officer_registers_a_4_star_product_and_cannot_open_another_dis
     journey.snap("danh-gia-moi")
     page.get_by_role("button", name="Lưu").click()
 
-    expect(page.get_by_role("alert")).to_contain_text("Đã ghi nhận kết quả đánh giá.")
+    expect(page.get_by_role("alert").first).to_contain_text("Đã ghi nhận kết quả đánh giá.")
+    # It awaits the province's review; once confirmed, the certificate is the product's.
+    expect(page.locator("main")).to_contain_text("Chờ xác nhận")
+    journey.snap("danh-gia-cho-xac-nhan")
+    review.review_confirm(ReviewItem.objects.filter(kind="evaluation"), user=province_staff)
+    page.reload()
     header = page.locator(".page-header")
     expect(header.get_by_label("4 sao")).to_be_visible()
     expect(header.locator(".badge")).to_have_text(["Còn hiệu lực"])

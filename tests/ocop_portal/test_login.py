@@ -115,11 +115,16 @@ def test_load_demo_data_refuses_when_debug_is_off(settings, reference_data):
 
 
 NAVIGATION_BY_ACCOUNT = {
-    "demo_tinh": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
-    "demo_cho_don": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch"],
-    "demo_na_ri": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch"],
-    "demo_lanh_dao": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
-    "demo_admin": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Báo cáo"],
+    "demo_tinh": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Xác nhận",
+                  "Việc cần làm", "Báo cáo"],
+    "demo_cho_don": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Xác nhận",
+                     "Việc cần làm"],
+    "demo_na_ri": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Xác nhận",
+                   "Việc cần làm"],
+    "demo_lanh_dao": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Xác nhận",
+                  "Việc cần làm", "Báo cáo"],
+    "demo_admin": ["Tổng quan", "Sản phẩm", "Chủ thể", "Truyền thông", "Kế hoạch", "Xác nhận",
+                  "Việc cần làm", "Báo cáo"],
 }
 
 

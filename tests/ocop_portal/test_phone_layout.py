@@ -113,8 +113,8 @@ def records(cho_don):
 
 
 LISTS = {
-    "/products/": {"Sản phẩm", "Chủ thể", "Nhóm", "Huyện", "Hạng", "Giấy chứng nhận"},
-    "/subjects/": {"Chủ thể", "Loại hình", "Huyện", "Người đại diện", "Sản phẩm"},
+    "/products/": {"Sản phẩm", "Chủ thể", "Nhóm", "Huyện", "Hạng", "Giấy chứng nhận", "Hồ sơ"},
+    "/subjects/": {"Chủ thể", "Loại hình", "Huyện", "Người đại diện", "Sản phẩm", "Hồ sơ"},
     "/communications/": {"Ngày đăng", "Tiêu đề", "Thể loại", "Cơ quan báo chí",
                          "Huyện/Thành phố", "Tác giả"},
 }

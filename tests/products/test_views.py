@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ocop_portal.models import ReviewItem
 from products.models import (
     Certificate,
     CertificateStatus,
@@ -139,6 +140,11 @@ def test_record_evaluation_by_persona(request, persona, product):
         assert evaluation.stars == 4
         assert evaluation.certificate.valid_to == dt.date(2027, 11, 20)
         product.refresh_from_db()
+        if persona == "district_officer":
+            # It awaits the province's review: the confirmed certificate stays current.
+            assert evaluation.review_state == "pending"
+            assert product.current_certificate != evaluation.certificate
+            return
         assert product.current_certificate == evaluation.certificate
         assert product.certificates.filter(status=CertificateStatus.SUPERSEDED).count() == 1
     else:
@@ -208,7 +214,12 @@ def test_revoke_certificate_by_persona(request, persona, product):
     response = client.post(url, {"revoked_on": "01/10/2024", "decision": "88/QĐ-UBND",
                                  "reason": "Không duy trì chất lượng"})
     certificate.refresh_from_db()
-    if persona in WRITERS:
+    if persona == "district_officer":
+        # Asked for, not done: the certificate counts until the province confirms.
+        assert response.status_code == 302
+        assert certificate.status == CertificateStatus.ACTIVE
+        assert ReviewItem.objects.get(kind="certificate_revocation").object_id == certificate.pk
+    elif persona in WRITERS:
         assert response.status_code == 302
         assert certificate.status == CertificateStatus.REVOKED
     else:

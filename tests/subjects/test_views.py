@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from ocop_portal.models import ReviewItem
 from subjects.models import Linkage, Subject, SupportRecord
 from subjects.services import SubjectFields, subject_create
 from tests.factories import ProductFactory, SubjectFactory, office_user
@@ -68,7 +69,13 @@ def test_create_subject_by_persona(request, persona, cho_don, cho_don_commune):
         persona, 200)
     response = client.post("/subjects/new/", _subject_form(cho_don, cho_don_commune))
     created = Subject.objects.filter(name="Hợp tác xã Miến dong Côn Minh")
-    if persona in WRITERS:
+    if persona == "district_officer":
+        # The first programme year counts a new producer: it awaits the province's review.
+        assert response.status_code == 302
+        assert created.get().first_year_in_programme is None
+        assert ReviewItem.objects.get(kind="subject_first_year").changes == {
+            "first_year_in_programme": 2024}
+    elif persona in WRITERS:
         assert response.status_code == 302
         assert created.get().first_year_in_programme == 2024
     elif persona == "other_district_officer":

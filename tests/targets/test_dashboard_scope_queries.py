@@ -34,7 +34,8 @@ TODAY = D(2024, 11, 15)  # inside the year, so that the radar's windows hold cer
 RADAR_DAYS: dict[str, int | None] = {"expired": None, **EXPIRING_WINDOWS}
 # The district page's queries on this data set before it counted its district alone (one
 # cycle year before 2024, so one query of the stage shares per year made no difference here).
-DISTRICT_PAGE_QUERIES = 26
+# Two more since: the district's products' and producers' dossier completeness.
+DISTRICT_PAGE_QUERIES = 35  # with each indicator counted again for `pending`
 
 
 def product_in(code, group_code="1.3"):
