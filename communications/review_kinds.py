@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from ocop_portal.review import Kind, register
+from ocop_portal.review import Kind, applied_by, register
 
 
 def _district(item):
@@ -12,16 +12,11 @@ def _district(item):
     return getattr(item.created_by, "district", None)
 
 
-def _apply(record, changes, user):
-    from communications.services import media_item_change_apply
-
-    media_item_change_apply(record, changes, user)
-
-
 def register_kinds() -> None:
     def url(item) -> str:
         return reverse("communications:detail", args=[item.pk])
 
     register("media", Kind("Tin, bài truyền thông", _district, lambda i: i.title, url=url))
-    register("media_change", Kind("Sửa ngày đăng, huyện của tin, bài", _district,
-                                  lambda i: i.title, apply=_apply, url=url))
+    register("media_change", Kind(
+        "Sửa ngày đăng, huyện của tin, bài", _district, lambda i: i.title,
+        apply=applied_by("communications.services.media_item_change_apply"), url=url))

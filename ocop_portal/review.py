@@ -121,6 +121,18 @@ class Kind:
 KINDS: dict[str, Kind] = {}
 
 
+def applied_by(path: str) -> Callable[[Any, dict, Any], None]:
+    """A kind's `apply`: the service at `path` (dotted), imported when a change is confirmed,
+    so that the apps registering their kinds at start-up need not import their services."""
+
+    def apply(record, changes: dict, user) -> None:
+        from django.utils.module_loading import import_string
+
+        import_string(path)(record, changes, user)
+
+    return apply
+
+
 def register(code: str, kind: Kind) -> None:
     """Called by the apps that own the records (their apps.py ready())."""
     KINDS[code] = kind

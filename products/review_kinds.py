@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from ocop_portal.models import ReviewState
-from ocop_portal.review import Kind, on_state, register
+from ocop_portal.review import Kind, applied_by, on_state, register
 
 
 def _product_url(record) -> str:
@@ -25,15 +25,6 @@ def _evaluation_state(evaluation, state: str) -> None:
         evaluation_review_state(evaluation, state)
 
 
-def _apply(path: str):
-    def apply(record, changes, user):
-        from django.utils.module_loading import import_string
-
-        import_string(path)(record, changes, user)
-
-    return apply
-
-
 def register_kinds() -> None:
     from products.models import Evaluation
 
@@ -42,12 +33,12 @@ def register_kinds() -> None:
         _evaluation_title, url=_product_url))
     register("evaluation_correction", Kind(
         "Sửa quyết định công nhận", lambda e: e.product.district, _evaluation_title,
-        apply=_apply("products.services.evaluations.evaluation_correction_apply"),
+        apply=applied_by("products.services.evaluations.evaluation_correction_apply"),
         url=_product_url))
     register("certificate_revocation", Kind(
         "Thu hồi giấy chứng nhận", lambda c: c.product.district,
         lambda c: f"{c.product} – giấy chứng nhận {c.number or c.evaluation.decision_number}",
-        apply=_apply("products.services.evaluations.certificate_revocation_apply"),
+        apply=applied_by("products.services.evaluations.certificate_revocation_apply"),
         url=_product_url))
     register("quality", Kind(
         "Tiêu chuẩn chất lượng", lambda q: q.product.district,
@@ -57,6 +48,6 @@ def register_kinds() -> None:
         lambda t: f"{t.product} – {t.system}", url=_product_url))
     register("product_unit", Kind(
         "Nơi sản xuất của sản phẩm", lambda p: p.district, str,
-        apply=_apply("products.services.products.product_unit_apply"),
+        apply=applied_by("products.services.products.product_unit_apply"),
         url=lambda p: reverse("products:detail", args=[p.pk])))
     on_state(Evaluation, _evaluation_state)

@@ -2,16 +2,7 @@
 
 from django.urls import reverse
 
-from ocop_portal.review import Kind, register
-
-
-def _apply(path: str):
-    def apply(record, changes, user):
-        from django.utils.module_loading import import_string
-
-        import_string(path)(record, changes, user)
-
-    return apply
+from ocop_portal.review import Kind, applied_by, register
 
 
 def register_kinds() -> None:
@@ -30,7 +21,7 @@ def register_kinds() -> None:
         url=of_subject))
     register("subject_first_year", Kind(
         "Năm tham gia Chương trình của chủ thể", lambda s: s.district, str,
-        apply=_apply("subjects.services.subject_first_year_apply"), url=subject_url))
+        apply=applied_by("subjects.services.subject_first_year_apply"), url=subject_url))
     register("subject_unit", Kind(
         "Địa chỉ (huyện, xã) của chủ thể", lambda s: s.district, str,
-        apply=_apply("subjects.services.subject_unit_apply"), url=subject_url))
+        apply=applied_by("subjects.services.subject_unit_apply"), url=subject_url))

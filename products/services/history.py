@@ -86,40 +86,14 @@ def history_derive(product: Product, *, evaluations: list[Evaluation],
 
     # Only what the province has confirmed supersedes and is current (ocop_portal.review): a
     # certificate awaiting review stands beside them, in force by its dates alone.
-    for certificate in certificates:
-        if certificate.review_state == ReviewState.CONFIRMED or (
-                certificate.status == CertificateStatus.REVOKED):
-            continue
-        status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
-                  else CertificateStatus.EXPIRED)
-        values = {"status": status, "superseded_by": None, "ended_on": None}
-        changed = [k for k, v in values.items() if (
-            not _points_to(certificate, k, v) if k == "superseded_by"
-            else getattr(certificate, k) != v)]
-        if changed:
-            for name in changed:
-                setattr(certificate, name, values[name])
-            changes.certificates.append((certificate, changed))
-    ordered = _in_order([c for c in certificates if c.review_state == ReviewState.CONFIRMED],
-                        lambda certificate: certificate.valid_from)
+    confirmed = [c for c in certificates if c.review_state == ReviewState.CONFIRMED]
+    awaiting = [c for c in certificates if c.review_state != ReviewState.CONFIRMED]
+    ordered = _in_order(confirmed, lambda certificate: certificate.valid_from)
+    for certificate in awaiting:
+        _derive_certificate(certificate, None, today, changes)
     for index, certificate in enumerate(ordered):
         following = ordered[index + 1] if index + 1 < len(ordered) else None
-        if certificate.status == CertificateStatus.REVOKED:
-            continue
-        if following is not None:
-            values = {"status": CertificateStatus.SUPERSEDED, "superseded_by": following,
-                      "ended_on": following.valid_from}
-        else:
-            status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
-                      else CertificateStatus.EXPIRED)
-            values = {"status": status, "superseded_by": None, "ended_on": None}
-        changed = [k for k, v in values.items() if (
-            not _points_to(certificate, k, v) if k == "superseded_by"
-            else getattr(certificate, k) != v)]
-        if changed:
-            for name in changed:
-                setattr(certificate, name, values[name])
-            changes.certificates.append((certificate, changed))
+        _derive_certificate(certificate, following, today, changes)
 
     current = ordered[-1] if ordered else None
     if not _points_to(product, "current_certificate", current):
@@ -130,6 +104,28 @@ def history_derive(product: Product, *, evaluations: list[Evaluation],
         if participation_derive(participation, of_cycle, participations, changes):
             changes.participations.append(participation)
     return changes
+
+
+def _derive_certificate(certificate: Certificate, following: Certificate | None,
+                        today: dt.date, changes: HistoryChanges) -> None:
+    """A certificate superseded by the `following` one, else active or expired by its dates;
+    a revoked one stays revoked. What changed is recorded in `changes`."""
+    if certificate.status == CertificateStatus.REVOKED:
+        return
+    if following is not None:
+        values = {"status": CertificateStatus.SUPERSEDED, "superseded_by": following,
+                  "ended_on": following.valid_from}
+    else:
+        status = (CertificateStatus.ACTIVE if certificate.valid_to >= today
+                  else CertificateStatus.EXPIRED)
+        values = {"status": status, "superseded_by": None, "ended_on": None}
+    changed = [k for k, v in values.items() if (
+        not _points_to(certificate, k, v) if k == "superseded_by"
+        else getattr(certificate, k) != v)]
+    if changed:
+        for name in changed:
+            setattr(certificate, name, values[name])
+        changes.certificates.append((certificate, changed))
 
 
 def history_write(product: Product, changes: HistoryChanges, user) -> None:
