@@ -313,7 +313,8 @@ def test_a_scan_is_attached_later_and_downloaded_in_scope(client, district_offic
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == PDF
-    response.close()
+    # Not response.close(): it sends request_finished, which closes the database connection
+    # the rest of the test still uses (on PostgreSQL); reading the file to its end closed it.
     assert "Tải bản chụp quyết định" in client.get(f"/products/{bare.pk}/").content.decode()
     other = Client()
     other.force_login(other_district_officer)
@@ -332,6 +333,7 @@ def test_a_leader_may_download_but_not_upload(client, leader, bare):
     response = client.get(f"/products/{bare.pk}/evaluations/{evaluation.pk}/decision/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    response.close()
+    # Not response.close(): it sends request_finished, which closes the database connection
+    # the rest of the test still uses (on PostgreSQL); reading the file to its end closed it.
     assert client.post(f"/products/{bare.pk}/evaluations/{evaluation.pk}/decision/upload/",
                        {"decision_scan": _scan()}).status_code == 403
