@@ -566,7 +566,10 @@ class Reviewable(models.Model):
 
     review_state = models.CharField("Xác nhận của tỉnh", max_length=10,
                                     choices=ReviewState.choices, default=ReviewState.CONFIRMED,
-                                    editable=False, db_index=True)
+                                    editable=False)
+    # No index: nearly every row is confirmed, so an index would not narrow a count; on a
+    # table not yet analysed, PostgreSQL took it for selective and chose nested loops that
+    # made the dashboards' counts run for minutes. What awaits review is read from ReviewItem.
 
     class Meta:
         abstract = True

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ocop_portal import review
@@ -145,6 +146,7 @@ def review_resubmit(request, pk):
 
 
 def _back(target: str):
-    if target.startswith("/") and not target.startswith("//"):
+    """Back to the filtered page the form was sent from: a path of this site only."""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target.startswith("/"):
         return redirect(target)
     return redirect("review:list")

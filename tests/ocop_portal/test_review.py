@@ -458,3 +458,13 @@ def test_an_officers_import_holds_a_new_producers_first_year_for_review(district
     review.review_confirm([item], user=province_staff)
     after = figures("new_subjects", 2024)
     assert (after[2] - before[2], after[3] - before[3]) == (1, 0)
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example", "https://evil.example"])
+def test_the_review_form_goes_back_only_to_a_page_of_the_portal(client, province_staff, target):
+    client.force_login(province_staff)
+
+    response = client.post("/review/decide/", {"next": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/review/"
