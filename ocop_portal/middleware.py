@@ -1,6 +1,9 @@
 """Response headers of the portal's own."""
 
+from django.contrib import messages
 from django.utils.cache import patch_cache_control
+
+from ocop_portal import review
 
 
 class PrivatePagesMiddleware:
@@ -27,10 +30,6 @@ class ReviewNoticeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.contrib import messages
-
-        from ocop_portal import review
-
         with review.counting_submissions() as submitted:
             response = self.get_response(request)
         if submitted[0] and hasattr(request, "_messages"):

@@ -147,9 +147,7 @@ def kind_choices() -> list[tuple[str, str]]:
 def _item(record, *, kind: str, action: str, user, before: dict, after: dict,
           changes: dict) -> ReviewItem:
     spec = KINDS[kind]
-    counter = _submissions.get()
-    if counter is not None:
-        counter[0] += 1
+    _count_submitted(1)
     return ReviewItem.objects.create(
         content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk,
         kind=kind, action=action, district=spec.district(record),
@@ -162,7 +160,7 @@ def submit_new(record, *, user, kind: str, shown: dict | None = None) -> ReviewI
     with what the page shows, `shown`); province staff's is confirmed and needs none."""
     if record.review_state != ReviewState.PENDING:
         return None
-    _close_open(record, ReviewAction.CREATE)
+    withdraw_for(record, action=ReviewAction.CREATE)
     return _item(record, kind=kind, action=ReviewAction.CREATE, user=user, before={},
                  after=shown or {}, changes={})
 
@@ -181,28 +179,25 @@ def propose_change(record, *, user, kind: str, changes: dict, before: dict,
                    after: dict) -> ReviewItem:
     """An officer's change to a counted field of a confirmed record: kept, not applied. A
     second change of the same kind replaces the first still awaiting."""
-    ReviewItem.objects.filter(content_type=ContentType.objects.get_for_model(type(record)),
-                              object_id=record.pk, kind=kind,
-                              state__in=[ReviewItem.State.PENDING,
-                                         ReviewItem.State.RETURNED]).update(
-        state=ReviewItem.State.WITHDRAWN, decided_at=timezone.now())
+    withdraw_for(record, kind=kind)
     return _item(record, kind=kind, action=ReviewAction.CHANGE, user=user, before=before,
                  after=after, changes=changes)
 
 
-def _close_open(record, action: str) -> None:
+def withdraw_for(record, **narrower) -> None:
+    """The record's items still awaiting or returned (of one `action` or `kind` when given)
+    are withdrawn: replaced by a new submission, or gone with the record."""
     ReviewItem.objects.filter(
         content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk,
-        action=action, state__in=[ReviewItem.State.PENDING, ReviewItem.State.RETURNED],
+        state__in=[ReviewItem.State.PENDING, ReviewItem.State.RETURNED], **narrower,
     ).update(state=ReviewItem.State.WITHDRAWN, decided_at=timezone.now())
 
 
-def withdraw_for(record) -> None:
-    """A record deleted while awaiting: its items go with it."""
-    ReviewItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk,
-        state__in=[ReviewItem.State.PENDING, ReviewItem.State.RETURNED],
-    ).update(state=ReviewItem.State.WITHDRAWN, decided_at=timezone.now())
+def _count_submitted(n: int) -> None:
+    """Tell the request (counting_submissions) that `n` items were submitted."""
+    counter = _submissions.get()
+    if counter is not None:
+        counter[0] += n
 
 
 def awaiting_change(record, kind: str) -> ReviewItem | None:
@@ -408,9 +403,7 @@ def submit_created(records: Iterable[models.Model], *, user, kinds: dict[type, s
             kind=kind, action=ReviewAction.CREATE, district=spec.district(record),
             title=spec.title(record)[:300], submitted_by=user, submitted_at=now))
     ReviewItem.objects.bulk_create(items, batch_size=1000)
-    counter = _submissions.get()
-    if counter is not None:
-        counter[0] += len(items)
+    _count_submitted(len(items))
     return len(items)
 
 
@@ -444,7 +437,5 @@ def submit_first_years(pairs: Iterable[tuple[models.Model, int]], *, user) -> in
         changes={"first_year_in_programme": year}, submitted_by=user, submitted_at=now)
         for subject, year in pairs]
     ReviewItem.objects.bulk_create(items, batch_size=1000)
-    counter = _submissions.get()
-    if counter is not None:
-        counter[0] += len(items)
+    _count_submitted(len(items))
     return len(items)
